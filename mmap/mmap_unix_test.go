@@ -1,0 +1,114 @@
+//go:build unix
+
+package mmap
+
+import (
+	"bytes"
+	"errors"
+	"github.com/mmhex/mmhex/internal/testdir"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+)
+
+func namedSupported() bool { return runtime.GOOS == "linux" }
+
+func canBypassPermissions() bool { return os.Geteuid() == 0 }
+
+// makeReadOnly leaves path readable by everyone and writable by no one, and lets everyone reach
+// it, so an unprivileged process is refused writing and nothing else.
+func makeReadOnly(t *testing.T, path string) {
+	t.Helper()
+	openDirsToAll(t, path)
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// openDirsToAll lets every user reach path through the test's temporary directories.
+func openDirsToAll(t *testing.T, path string) {
+	t.Helper()
+	for dir := filepath.Dir(path); dir != os.TempDir() && dir != "/"; dir = filepath.Dir(dir) {
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// unprivilegedCommand returns a command that runs a copy of this test binary as user nobody.
+func unprivilegedCommand(t *testing.T) *exec.Cmd {
+	t.Helper()
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := testdir.New(t)
+	exe := filepath.Join(dir, "mmap.test")
+	if err := os.WriteFile(exe, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	openDirsToAll(t, exe)
+	cmd := exec.Command(exe)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	return cmd
+}
+
+// TestTruncatedUnderneath shrinks the file under a live mapping, as another process may: touching
+// the pages past the new end raises SIGBUS, which must come back as ErrFault, not a crash.
+func TestTruncatedUnderneath(t *testing.T) {
+	inBothViewModes(t, func(t *testing.T) {
+		path := writeTemp(t, randomBytes(256<<10, 3))
+		m := mustOpen(t, path, ReadWrite)
+		if err := os.Truncate(path, 4096); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.ReadAt(make([]byte, 16), 200<<10); !errors.Is(err, ErrFault) {
+			t.Errorf("ReadAt past the new end = %v, want ErrFault", err)
+		}
+		if _, err := m.WriteAt([]byte{1}, 200<<10); !errors.Is(err, ErrFault) {
+			t.Errorf("WriteAt past the new end = %v, want ErrFault", err)
+		}
+		err := m.Scan(0, 256<<10, 0, func(chunk []byte, at int64) error {
+			if bytes.Count(chunk, []byte{0xEE}) > len(chunk) {
+				t.Error("impossible count")
+			}
+			return nil
+		})
+		if !errors.Is(err, ErrFault) {
+			t.Errorf("Scan over the lost pages = %v, want ErrFault", err)
+		}
+		if _, err := m.ReadAt(make([]byte, 16), 0); err != nil {
+			t.Errorf("ReadAt inside the new size = %v, want nil", err)
+		}
+
+		changed, err := m.Remap()
+		if err != nil || !changed || m.Size() != 4096 {
+			t.Fatalf("Remap = %v, %v; Size() = %d; want true, nil, 4096", changed, err, m.Size())
+		}
+		if _, err := m.ReadAt(make([]byte, 16), 200<<10); err != io.EOF {
+			t.Errorf("ReadAt past the end after Remap = %v, want io.EOF", err)
+		}
+	})
+}
+
+func TestCreatedNameIsUnlinkedOnClose(t *testing.T) {
+	if !namedSupported() {
+		t.Skip("no /dev/shm on " + runtime.GOOS)
+	}
+	name := uniqueName(t)
+	m, err := CreateNamed("/"+name, 8192)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(shmDir, name)); err != nil {
+		t.Fatalf("created object is not in %s: %v", shmDir, err)
+	}
+	m.Close()
+	if _, err := os.Stat(filepath.Join(shmDir, name)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Close, Stat = %v; want the name unlinked", err)
+	}
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/mmhex/mmhex/mmap"
+)
+
+// target is what a command works on: a file path, or the name of a named mapping (-n NAME).
+type target struct {
+	path string
+	name string
+}
+
+func (t target) String() string {
+	if t.name != "" {
+		return fmt.Sprintf("named mapping %q", t.name)
+	}
+	return t.path
+}
+
+// targetFrom picks the target out of a command's operands: with -n NAME there is no file operand,
+// otherwise the first operand is the file. It returns the operands that follow.
+func targetFrom(name string, operands []string, command string) (target, []string, error) {
+	if name != "" {
+		return target{name: name}, operands, nil
+	}
+	if len(operands) == 0 {
+		return target{}, nil, usageErrorf("no file given (usage: %s FILE, or %s -n NAME; see '%s --help')", command, command, command)
+	}
+	return target{path: operands[0]}, operands[1:], nil
+}
+
+// open maps the target. Its errors are one line that names the problem and what to do.
+func (t target) open(mode mmap.Mode) (*mmap.Mapping, error) {
+	var m *mmap.Mapping
+	var err error
+	if t.name != "" {
+		m, err = mmap.OpenNamed(t.name, mode)
+	} else {
+		m, err = mmap.Open(t.path, mode)
+	}
+	if err != nil {
+		return nil, t.explain(err, mode)
+	}
+	return m, nil
+}
+
+// explain turns an error from opening the target into the sentence a user needs.
+func (t target) explain(err error, mode mmap.Mode) error {
+	switch {
+	case errors.Is(err, mmap.ErrIsDir):
+		return fmt.Errorf("%s is a directory: give a file", t.path)
+	case errors.Is(err, fs.ErrNotExist) && t.name != "":
+		return fmt.Errorf("no named mapping %q%s", t.name, existingNamesHint())
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: no such file: check the path", t.path)
+	case errors.Is(err, fs.ErrPermission) && mode == mmap.ReadWrite:
+		return fmt.Errorf("%s: permission denied for writing: open it read-only with -r, or change its permissions", t)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%s: permission denied: you may not read it", t)
+	case errors.Is(err, mmap.ErrNotSupported), errors.Is(err, mmap.ErrBadName):
+		return err
+	}
+	return fmt.Errorf("%s: %w", t, err)
+}
+
+// existingNamesHint lists up to 20 names in /dev/shm on Linux, so a mistyped name is easy to fix.
+func existingNamesHint() string {
+	if runtime.GOOS != "linux" {
+		return ""
+	}
+	entries, err := os.ReadDir("/dev/shm")
+	if err != nil {
+		return ""
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		return " (/dev/shm holds no shared memory objects)"
+	}
+	sort.Strings(names)
+	more := ""
+	if len(names) > 20 {
+		more = fmt.Sprintf(", and %d more", len(names)-20)
+		names = names[:20]
+	}
+	return fmt.Sprintf(" (/dev/shm holds: %s%s)", strings.Join(names, ", "), more)
+}
