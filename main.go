@@ -89,8 +89,7 @@ func newFlagSet(name, usage string, out io.Writer) *pflag.FlagSet {
 func parseFlags(fs *pflag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fs.Usage()
-		return err
+		return err // pflag has printed the usage
 	}
 	if err != nil {
 		return usageErrorf("%v (see '%s --help')", err, fs.Name())
