@@ -1,0 +1,466 @@
+package patch_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/mmhex/mmhex/internal/testdir"
+	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/patch"
+)
+
+// Compile-time check: the mapping is what patches are written to.
+var _ patch.Target = (*mmap.Mapping)(nil)
+
+// writeFile creates a file of the given content in a temporary directory.
+func writeFile(t *testing.T, content []byte) string {
+	t.Helper()
+	path := filepath.Join(testdir.New(t), "f.bin")
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func randomBytes(seed uint64, n int) []byte {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func openMapping(t *testing.T, path string, mode mmap.Mode) *mmap.Mapping {
+	t.Helper()
+	m, err := mmap.Open(path, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// patchFile applies entries to the file at path through a mapping, as mmhex patch does.
+func patchFile(t *testing.T, path string, entries []patch.Entry) (*patch.Plan, error) {
+	t.Helper()
+	m := openMapping(t, path, mmap.ReadWrite)
+	plan, err := patch.Prepare(m, entries)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.Apply(m); err != nil {
+		return nil, err
+	}
+	if err := plan.Flush(m); err != nil {
+		return nil, err
+	}
+	return plan, m.Close()
+}
+
+func mustArgs(t *testing.T, args ...string) []patch.Entry {
+	t.Helper()
+	entries, err := patch.ParseArgs(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestEveryValueFormRoundTrips writes each VALUE form through a mapping and reads the file back
+// with os.ReadFile: exactly the value's bytes changed, at the offset given.
+func TestEveryValueFormRoundTrips(t *testing.T) {
+	tests := []struct {
+		offset, value string
+		at            int
+		want          []byte
+	}{
+		{"0", "DEADBEEF", 0, []byte{0xde, 0xad, 0xbe, 0xef}},
+		{"0x10", "de:ad:be:ef", 16, []byte{0xde, 0xad, 0xbe, 0xef}},
+		{"17", "de ad be ef", 17, []byte{0xde, 0xad, 0xbe, 0xef}},
+		{"end-1", "u8:255", 63, []byte{0xff}},
+		{"end-0x2", "i8:-2", 62, []byte{0xfe}},
+		{"3", "u16le:0xbeef", 3, []byte{0xef, 0xbe}},
+		{"3", "u16be:0xbeef", 3, []byte{0xbe, 0xef}},
+		{"5", "i16le:-2", 5, []byte{0xfe, 0xff}},
+		{"5", "i16be:-2", 5, []byte{0xff, 0xfe}},
+		{"8", "u32le:0x01020304", 8, []byte{4, 3, 2, 1}},
+		{"8", "u32be:0x01020304", 8, []byte{1, 2, 3, 4}},
+		{"8", "i32le:999", 8, []byte{0xe7, 3, 0, 0}},
+		{"8", "i32be:-999", 8, []byte{0xff, 0xff, 0xfc, 0x19}},
+		{"9", "u64le:0x0102030405060708", 9, []byte{8, 7, 6, 5, 4, 3, 2, 1}},
+		{"9", "u64be:0x0102030405060708", 9, []byte{1, 2, 3, 4, 5, 6, 7, 8}},
+		{"9", "i64le:-2", 9, []byte{0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
+		{"9", "i64be:-2", 9, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}},
+		{"20", "f32le:1.5", 20, []byte{0, 0, 0xc0, 0x3f}},
+		{"20", "f32be:1.5", 20, []byte{0x3f, 0xc0, 0, 0}},
+		{"20", "f64le:-2", 20, []byte{0, 0, 0, 0, 0, 0, 0, 0xc0}},
+		{"20", "f64be:-2", 20, []byte{0xc0, 0, 0, 0, 0, 0, 0, 0}},
+		{"30", "str:héllo", 30, []byte("héllo")},
+		{"30", "utf16le:Hé", 30, []byte{'H', 0, 0xe9, 0}},
+		{"30", "utf16be:Hé", 30, []byte{0, 'H', 0, 0xe9}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.offset+" "+tt.value, func(t *testing.T) {
+			original := randomBytes(1, 64)
+			path := writeFile(t, original)
+			if _, err := patchFile(t, path, mustArgs(t, tt.offset, tt.value)); err != nil {
+				t.Fatal(err)
+			}
+			want := bytes.Clone(original)
+			copy(want[tt.at:], tt.want)
+			if got := readFile(t, path); !bytes.Equal(got, want) {
+				t.Errorf("file after patching %s at %s:\n% x\nwant\n% x", tt.value, tt.offset, got, want)
+			}
+		})
+	}
+}
+
+// TestClassicExample is the README's example: 999 at 0, 666 at 4, 999 at 16.
+func TestClassicExample(t *testing.T) {
+	path := writeFile(t, make([]byte, 32))
+	plan, err := patchFile(t, path, mustArgs(t, "0", "i32le:999", "4", "i32le:666", "16", "i32le:999"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]byte, 32)
+	copy(want[0:], []byte{0xe7, 3, 0, 0})
+	copy(want[4:], []byte{0x9a, 2, 0, 0})
+	copy(want[16:], []byte{0xe7, 3, 0, 0})
+	if got := readFile(t, path); !bytes.Equal(got, want) {
+		t.Errorf("file = % x, want % x", got, want)
+	}
+	var lines []string
+	for _, c := range plan.Changes {
+		lines = append(lines, c.String())
+	}
+	wantLines := []string{"0x00000000: 00 00 -> e7 03", "0x00000004: 00 00 -> 9a 02", "0x00000010: 00 00 -> e7 03"}
+	if strings.Join(lines, "\n") != strings.Join(wantLines, "\n") {
+		t.Errorf("changes:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
+	}
+}
+
+// TestRejectedPatchesWriteNothing checks each validation failure: the error names the entry
+// and the problem, and the file's hash is what it was.
+func TestRejectedPatchesWriteNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"past the end", []string{"0", "00", "62", "u32le:1"},
+			"patch 2 (offset 62): the value (4 bytes at 0x3e) runs past the end of the file (64 bytes): patches never grow a file"},
+		{"offset past the end", []string{"0x41", "00"}, "patch 1 (offset 0x41): the value (1 bytes at 0x41) runs past the end"},
+		{"end-N before the start", []string{"end-65", "00"}, "patch 1 (offset end-65): offset end-65 lies before the start of the file (size 64 bytes)"},
+		{"expect past the end", []string{"60", "00", "expect=0000000000"}, "patch 1 (offset 60): expect= (5 bytes at 0x3c) runs past the end"},
+		{"overlap", []string{"0", "00", "8", "u32le:0", "10", "u16le:1"},
+			"patch 3 (offset 10): bytes 0xa..0xb overlap bytes 0x8..0xb of patch 2 (offset 8): write each byte once"},
+		{"overlap named later first", []string{"10", "u16le:1", "0", "00", "8", "u32le:0"},
+			"patch 3 (offset 8): bytes 0x8..0xb overlap bytes 0xa..0xb of patch 1 (offset 10)"},
+		{"same offset", []string{"end-4", "00", "60", "00"}, "patch 2 (offset 60): bytes 0x3c..0x3c overlap bytes 0x3c..0x3c of patch 1 (offset end-4)"},
+		{"expect mismatch", []string{"0", "00", "0x10", "dead", "expect=beef"}, "patch 2 (offset 0x10): expected be ef at 0x10, found "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			original := randomBytes(2, 64)
+			path := writeFile(t, original)
+			before := sha256.Sum256(original)
+			_, err := patchFile(t, path, mustArgs(t, tt.args...))
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error\n%v\nwant it to start with\n%s", err, tt.want)
+			}
+			if after := sha256.Sum256(readFile(t, path)); after != before {
+				t.Errorf("file changed although the patch was rejected")
+			}
+		})
+	}
+}
+
+func TestExpectMismatchShowsFirstDifference(t *testing.T) {
+	original := make([]byte, 128)
+	original[40] = 0x55
+	path := writeFile(t, original)
+	before := sha256.Sum256(original)
+	expect := strings.Repeat("00", 50)
+	_, err := patchFile(t, path, mustArgs(t, "0x10", "str:x", "expect="+expect))
+	want := "patch 1 (offset 0x10): expected 50 bytes at 0x10; from 0x28 expected 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 ... (26 bytes), found 55 00 00"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error\n%v\nwant it to start with\n%s", err, want)
+	}
+	if after := sha256.Sum256(readFile(t, path)); after != before {
+		t.Errorf("file changed although the expectation failed")
+	}
+}
+
+func TestExpectMatchWrites(t *testing.T) {
+	path := writeFile(t, []byte{0x74, 0x05, 0xaa})
+	if _, err := patchFile(t, path, mustArgs(t, "0", "9090", "expect=7405")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readFile(t, path), []byte{0x90, 0x90, 0xaa}; !bytes.Equal(got, want) {
+		t.Errorf("file = % x, want % x", got, want)
+	}
+}
+
+func TestZeroLengthFile(t *testing.T) {
+	path := writeFile(t, nil)
+	_, err := patchFile(t, path, mustArgs(t, "0", "00"))
+	if err == nil || !strings.Contains(err.Error(), "runs past the end of the file (0 bytes)") {
+		t.Errorf("patching an empty file: error %v, want one saying the value runs past the end", err)
+	}
+	plan, err := patchFile(t, path, nil)
+	if err != nil || len(plan.Changes) != 0 {
+		t.Errorf("no patches on an empty file: plan %+v, error %v; want an empty plan", plan, err)
+	}
+	if got := readFile(t, path); len(got) != 0 {
+		t.Errorf("file grew to %d bytes", len(got))
+	}
+}
+
+// TestOnlyDifferingBytesAreWritten checks that bytes already holding their new value are left
+// alone and that runs from adjacent patches join.
+func TestOnlyDifferingBytesAreWritten(t *testing.T) {
+	f := &fakeTarget{data: []byte{0xde, 0x00, 0xbe, 0x00, 1, 2, 3, 4, 5, 6}}
+	entries := mustArgs(t, "0", "deadbeef", "4", "aa", "5", "bb", "7", "04", "8", "05")
+	plan, err := patch.Prepare(f, entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.Apply(f); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1:1", "3:3"}
+	if got := f.writes; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("writes (offset:length) %v, want %v", got, want)
+	}
+	if got, want := plan.Bytes(), int64(4); got != want {
+		t.Errorf("Bytes() = %d, want %d", got, want)
+	}
+	if got, want := fmt.Sprint(plan.Changes[1]), "0x00000003: 00 01 02 -> ef aa bb"; got != want {
+		t.Errorf("second change %q, want %q", got, want)
+	}
+}
+
+// TestApplyRestoresAfterAFailedWrite makes the third write fail and checks that the file holds
+// its old bytes again, and that the error says so.
+func TestApplyRestoresAfterAFailedWrite(t *testing.T) {
+	original := randomBytes(3, 64)
+	f := &fakeTarget{data: bytes.Clone(original), failAt: 3}
+	entries := mustArgs(t, "0", "u32le:0xffffffff", "8", "u32le:0xffffffff", "16", "u32le:0xffffffff", "24", "u32le:0xffffffff")
+	plan, err := patch.Prepare(f, entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = plan.Apply(f)
+	var aerr *patch.ApplyError
+	if !errors.As(err, &aerr) {
+		t.Fatalf("Apply error %v, want an *ApplyError", err)
+	}
+	if aerr.At != 16 || aerr.Written != 2 || aerr.RestoreErr != nil {
+		t.Errorf("ApplyError %+v, want At 16, Written 2, no restore error", aerr)
+	}
+	if !strings.Contains(err.Error(), "the file holds its old bytes again") {
+		t.Errorf("error %q does not say the old bytes are back", err)
+	}
+	if !bytes.Equal(f.data, original) {
+		t.Errorf("after a failed write the data is\n% x\nwant the original\n% x", f.data, original)
+	}
+}
+
+// TestApplyRestoresAfterTruncation truncates the mapped file between planning and writing, so
+// that a write faults (SIGBUS caught as mmap.ErrFault), and checks that the runs written
+// before it are restored in the file that remains.
+func TestApplyRestoresAfterTruncation(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows refuses to truncate a mapped file, so a write cannot fault this way")
+	}
+	page := os.Getpagesize()
+	original := randomBytes(4, 3*page)
+	path := writeFile(t, original)
+	m := openMapping(t, path, mmap.ReadWrite)
+	plan, err := patch.Prepare(m, mustArgs(t, "0", "u32le:0", fmt.Sprint(2*page+8), "u32le:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, int64(page)); err != nil {
+		t.Fatal(err)
+	}
+	err = plan.Apply(m)
+	if !errors.Is(err, mmap.ErrFault) {
+		t.Fatalf("Apply after truncation: error %v, want mmap.ErrFault", err)
+	}
+	m.Close()
+	if got := readFile(t, path); !bytes.Equal(got, original[:page]) {
+		t.Errorf("the first page was not restored after the fault")
+	}
+}
+
+// TestUndoScriptRestoresExactly applies random patches to a random file with an undo file,
+// runs the undo script, and compares the file with the original; running it a second time is
+// refused by its expect= checks.
+func TestUndoScriptRestoresExactly(t *testing.T) {
+	for seed := range uint64(20) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			original := randomBytes(seed, 300)
+			path := writeFile(t, original)
+			entries := randomPatches(seed, len(original))
+			undoPath := filepath.Join(testdir.New(t), "undo.txt")
+			m := openMapping(t, path, mmap.ReadWrite)
+			plan, err := patch.Prepare(m, entries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := plan.SaveUndo(undoPath, []string{path}); err != nil {
+				t.Fatal(err)
+			}
+			if err := plan.Apply(m); err != nil {
+				t.Fatal(err)
+			}
+			m.Close()
+			if bytes.Equal(readFile(t, path), original) && len(plan.Changes) > 0 {
+				t.Fatal("the patch changed nothing")
+			}
+			undo := parseScriptFile(t, undoPath)
+			if _, err := patchFile(t, path, undo); err != nil {
+				t.Fatalf("undo: %v", err)
+			}
+			if got := readFile(t, path); !bytes.Equal(got, original) {
+				t.Errorf("after undo the file differs from the original")
+			}
+			if len(plan.Changes) > 0 {
+				if _, err := patchFile(t, path, undo); err == nil || !strings.Contains(err.Error(), "nothing written") {
+					t.Errorf("undo run twice: error %v, want an expect= mismatch", err)
+				}
+			}
+		})
+	}
+}
+
+// randomPatches returns non-overlapping patches of random hex values within size bytes.
+func randomPatches(seed uint64, size int) []patch.Entry {
+	r := rand.New(rand.NewPCG(seed, 7))
+	var entries []patch.Entry
+	for at := r.IntN(8); at < size-1; at += 1 + r.IntN(40) {
+		n := 1 + r.IntN(min(70, size-at))
+		value := randomBytes(seed*1000+uint64(at), n)
+		entries = append(entries, patch.Entry{
+			Offset: patch.Offset{N: int64(at), Text: fmt.Sprint(at)},
+			Value:  value,
+			Origin: patch.Origin{Line: len(entries) + 1},
+		})
+		at += n
+	}
+	return entries
+}
+
+func parseScriptFile(t *testing.T, path string) []patch.Entry {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := patch.ParseScript(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
+}
+
+func TestUndoScriptText(t *testing.T) {
+	f := &fakeTarget{data: make([]byte, 0x40)}
+	plan, err := patch.Prepare(f, mustArgs(t, "0x10", strings.Repeat("ab", 40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := plan.WriteUndo(&b, []string{"-n", "ring buf"}, "my undo.txt"); err != nil {
+		t.Fatal(err)
+	}
+	revert := "# Revert with: mmhex patch -n 'ring buf' --script 'my undo.txt'\n"
+	if runtime.GOOS == "windows" {
+		revert = "# Revert with: mmhex patch -n \"ring buf\" --script \"my undo.txt\"\n"
+	}
+	want := "# mmhex undo script: puts back 40 bytes in 1 run.\n" + revert +
+		"0x00000010 " + strings.Repeat("00", 32) + " expect=" + strings.Repeat("ab", 32) + "\n" +
+		"0x00000030 " + strings.Repeat("00", 8) + " expect=" + strings.Repeat("ab", 8) + "\n"
+	if b.String() != want {
+		t.Errorf("undo script:\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// TestSaveUndoReplacesTheFile checks that SaveUndo replaces an existing file whole and leaves
+// no temporary file behind.
+func TestSaveUndoReplacesTheFile(t *testing.T) {
+	dir := testdir.New(t)
+	undoPath := filepath.Join(dir, "undo.txt")
+	if err := os.WriteFile(undoPath, []byte(strings.Repeat("old content\n", 1000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeTarget{data: make([]byte, 4)}
+	plan, err := patch.Prepare(f, mustArgs(t, "1", "ff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.SaveUndo(undoPath, []string{"f.bin"}); err != nil {
+		t.Fatal(err)
+	}
+	got := string(readFile(t, undoPath))
+	if strings.Contains(got, "old content") || !strings.HasSuffix(got, "0x00000001 00 expect=ff\n") {
+		t.Errorf("undo file:\n%s\nwant the new script only", got)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d files, want only undo.txt", len(entries))
+	}
+	missing := filepath.Join(dir, "missing", "undo.txt")
+	err = plan.SaveUndo(missing, []string{"f.bin"})
+	if err == nil || !strings.HasPrefix(err.Error(), "undo file "+missing+": ") || strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("SaveUndo into a missing directory: error %v, want one naming %s and not the temporary file", err, missing)
+	}
+}
+
+// fakeTarget is an in-memory Target that records writes and can fail the failAt-th one.
+type fakeTarget struct {
+	data   []byte
+	writes []string
+	failAt int
+	calls  int
+}
+
+func (f *fakeTarget) Size() int64 { return int64(len(f.data)) }
+
+func (f *fakeTarget) ReadAt(p []byte, off int64) (int, error) {
+	return copy(p, f.data[off:]), nil
+}
+
+func (f *fakeTarget) WriteAt(p []byte, off int64) (int, error) {
+	f.calls++
+	if f.calls == f.failAt {
+		return 0, errors.New("injected write failure")
+	}
+	f.writes = append(f.writes, fmt.Sprintf("%d:%d", off, len(p)))
+	return copy(f.data[off:], p), nil
+}
+
+func (f *fakeTarget) Flush(off, length int64) error { return nil }

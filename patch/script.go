@@ -1,0 +1,234 @@
+package patch
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Entry is one patch as the user wrote it: Value to write at Offset, and, when Expect is not
+// nil, the bytes that must be at Offset before anything is written.
+type Entry struct {
+	Offset Offset
+	Value  []byte
+	Expect []byte
+	Origin Origin
+}
+
+// Origin says where an entry was written, so that messages can name it.
+type Origin struct {
+	// Source is the script or dump file the entry came from; empty for the command line.
+	Source string
+	// Line is the line in Source, or for the command line the entry's position, from 1.
+	Line int
+}
+
+// Where names the entry in messages: "p.txt:7", or "patch 2 (offset 0x10)" on the command line.
+func (e Entry) Where() string {
+	if e.Origin.Source != "" {
+		return fmt.Sprintf("%s:%d", e.Origin.Source, e.Origin.Line)
+	}
+	return fmt.Sprintf("patch %d (offset %s)", e.Origin.Line, e.Offset.Text)
+}
+
+// ParseError is a mistake in what the user wrote (an argument, a script line, a dump line),
+// found before the file is touched. Where names the entry, as Entry.Where does.
+type ParseError struct {
+	Where string
+	Err   error
+}
+
+func (e *ParseError) Error() string { return e.Where + ": " + e.Err.Error() }
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// expectPrefix introduces the optional third field of an entry.
+const expectPrefix = "expect="
+
+// ParseArgs reads patches from command-line operands: OFFSET VALUE pairs, each optionally
+// followed by expect=VALUE.
+func ParseArgs(args []string) ([]Entry, error) {
+	var entries []Entry
+	for i := 0; i < len(args); {
+		n := len(entries) + 1
+		if strings.HasPrefix(args[i], expectPrefix) {
+			return nil, &ParseError{Where: fmt.Sprintf("patch %d", n), Err: fmt.Errorf("%q stands where an OFFSET should: expect= follows an OFFSET VALUE pair", args[i])}
+		}
+		offset, err := ParseOffset(args[i])
+		if err != nil && n > 1 {
+			err = fmt.Errorf("%w (a VALUE holding spaces needs quotes: \"de ad\")", err)
+		}
+		if err != nil {
+			return nil, &ParseError{Where: fmt.Sprintf("patch %d", n), Err: err}
+		}
+		e := Entry{Offset: offset, Origin: Origin{Line: n}}
+		if i+1 >= len(args) {
+			return nil, &ParseError{Where: e.Where(), Err: errors.New("no VALUE after the OFFSET: give OFFSET VALUE pairs")}
+		}
+		fields := args[i+1 : i+2]
+		i += 2
+		if i < len(args) && strings.HasPrefix(args[i], expectPrefix) {
+			fields = append(fields, args[i])
+			i++
+		}
+		if err := e.parseFields(fields); err != nil {
+			return nil, &ParseError{Where: e.Where(), Err: err}
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// parseFields reads VALUE and the optional expect=VALUE into e.
+func (e *Entry) parseFields(fields []string) error {
+	if strings.HasPrefix(fields[0], expectPrefix) {
+		return errors.New("no VALUE before expect=: write OFFSET VALUE expect=VALUE")
+	}
+	value, err := ParseValue(fields[0])
+	if err != nil {
+		return err
+	}
+	e.Value = value
+	if len(fields) > 1 {
+		text, ok := strings.CutPrefix(fields[1], expectPrefix)
+		if !ok {
+			return fmt.Errorf("unexpected %q after the VALUE: a patch is OFFSET VALUE [expect=VALUE]; quote values holding spaces", fields[1])
+		}
+		expect, err := ParseValue(text)
+		if err != nil {
+			return fmt.Errorf("expect=: %w", err)
+		}
+		e.Expect = expect
+	}
+	return nil
+}
+
+// ParseScript reads a patch script: one patch per line, OFFSET VALUE [expect=VALUE]; blank lines
+// and everything from a # that starts a word are ignored. Words are split at spaces and tabs;
+// double quotes group a word with spaces ("de ad be ef", str:"two words") and take the escapes
+// \" \\ \n \r \t and \xNN; single quotes group without escapes. name is the script's name in
+// messages ("p.txt:7: …"). Lines may end in CRLF; a UTF-8 byte-order mark is skipped.
+func ParseScript(r io.Reader, name string) ([]Entry, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var entries []Entry
+	for line := 1; ; line++ {
+		text, readErr := br.ReadString('\n')
+		if readErr != nil && !errors.Is(readErr, io.EOF) {
+			return nil, fmt.Errorf("read %s: %w", name, readErr)
+		}
+		if line == 1 {
+			text = strings.TrimPrefix(text, "\ufeff")
+		}
+		text = strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
+		where := fmt.Sprintf("%s:%d", name, line)
+		words, err := splitWords(text)
+		if err != nil {
+			return nil, &ParseError{Where: where, Err: err}
+		}
+		if len(words) > 0 {
+			e, err := scriptEntry(words, name, line)
+			if err != nil {
+				return nil, &ParseError{Where: where, Err: err}
+			}
+			entries = append(entries, e)
+		}
+		if readErr != nil {
+			return entries, nil
+		}
+	}
+}
+
+func scriptEntry(words []string, name string, line int) (Entry, error) {
+	if len(words) == 1 {
+		return Entry{}, fmt.Errorf("no VALUE after %q: a line is OFFSET VALUE [expect=VALUE]", words[0])
+	}
+	if len(words) > 3 {
+		return Entry{}, fmt.Errorf("%d words where a line has at most 3 (OFFSET VALUE [expect=VALUE]): quote values holding spaces, like \"de ad\"", len(words))
+	}
+	offset, err := ParseOffset(words[0])
+	if err != nil {
+		return Entry{}, err
+	}
+	e := Entry{Offset: offset, Origin: Origin{Source: name, Line: line}}
+	return e, e.parseFields(words[1:])
+}
+
+// splitWords splits a script line into words, shell-like; see ParseScript.
+func splitWords(line string) ([]string, error) {
+	var words []string
+	var word strings.Builder
+	inWord := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t':
+			if inWord {
+				words = append(words, word.String())
+				word.Reset()
+				inWord = false
+			}
+		case c == '#' && !inWord:
+			return words, nil
+		case c == '\'':
+			end := strings.IndexByte(line[i+1:], '\'')
+			if end < 0 {
+				return nil, errors.New("unclosed ' quote")
+			}
+			word.WriteString(line[i+1 : i+1+end])
+			i += end + 1
+			inWord = true
+		case c == '"':
+			n, err := unquote(line[i+1:], &word)
+			if err != nil {
+				return nil, err
+			}
+			i += n
+			inWord = true
+		default:
+			word.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, word.String())
+	}
+	return words, nil
+}
+
+// unquote copies the inside of a double-quoted string that s begins, decoding escapes, into word
+// and returns the length of s it used, closing quote included.
+func unquote(s string, word *strings.Builder) (int, error) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			return i + 1, nil
+		case '\\':
+			if i+1 >= len(s) {
+				return 0, errors.New("unclosed \" quote")
+			}
+			i++
+			switch s[i] {
+			case '"', '\\':
+				word.WriteByte(s[i])
+			case 'n':
+				word.WriteByte('\n')
+			case 'r':
+				word.WriteByte('\r')
+			case 't':
+				word.WriteByte('\t')
+			case 'x':
+				if i+2 >= len(s) || unhex(s[i+1]) < 0 || unhex(s[i+2]) < 0 {
+					return 0, errors.New(`bad escape: \x takes two hex digits, like \x0a`)
+				}
+				word.WriteByte(byte(unhex(s[i+1])<<4 | unhex(s[i+2])))
+				i += 2
+			default:
+				return 0, fmt.Errorf(`unknown escape \%c: use \" \\ \n \r \t or \xNN`, s[i])
+			}
+		default:
+			word.WriteByte(c)
+		}
+	}
+	return 0, errors.New("unclosed \" quote")
+}

@@ -1,0 +1,200 @@
+package patch
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestParseArgs(t *testing.T) {
+	got, err := ParseArgs([]string{"0", "i32le:999", "4", "i32le:666", "expect=00000000", "end-4", "str:ab cd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Entry{
+		{Offset: Offset{N: 0, Text: "0"}, Value: []byte{0xe7, 3, 0, 0}, Origin: Origin{Line: 1}},
+		{Offset: Offset{N: 4, Text: "4"}, Value: []byte{0x9a, 2, 0, 0}, Expect: []byte{0, 0, 0, 0}, Origin: Origin{Line: 2}},
+		{Offset: Offset{N: 4, FromEnd: true, Text: "end-4"}, Value: []byte("ab cd"), Origin: Origin{Line: 3}},
+	}
+	if !sameEntries(got, want) {
+		t.Errorf("ParseArgs = %+v, want %+v", got, want)
+	}
+	if got[1].Where() != "patch 2 (offset 4)" {
+		t.Errorf("Where() = %q, want %q", got[1].Where(), "patch 2 (offset 4)")
+	}
+}
+
+func TestParseArgsErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"0x10"}, `patch 1 (offset 0x10): no VALUE after the OFFSET`},
+		{[]string{"0", "00", "0x10", "u8:300"}, `patch 2 (offset 0x10): value "u8:300" overflows u8 (0..255)`},
+		{[]string{"0", "de", "ad"}, `patch 2: bad offset "ad"`},
+		{[]string{"expect=00"}, `patch 1: "expect=00" stands where an OFFSET should`},
+		{[]string{"0", "expect=00"}, `patch 1 (offset 0): no VALUE before expect=`},
+		{[]string{"0", "00", "expect=zz"}, `patch 1 (offset 0): expect=: bad hex "zz"`},
+		{[]string{"0", "00", "expect=00", "expect=01"}, `patch 2: "expect=01" stands where an OFFSET should`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, err := ParseArgs(tt.args)
+			var perr *ParseError
+			if !errors.As(err, &perr) {
+				t.Fatalf("ParseArgs(%q) error %v, want a *ParseError", tt.args, err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("ParseArgs(%q) error\n%q, want it to start with\n%q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseScript(t *testing.T) {
+	script := "\ufeff# header comment\r\n" +
+		"0x10 deadbeef\r\n" +
+		"\n" +
+		"   \t  \n" +
+		"end-2 \"be ef\" expect=0000   # trailing comment\n" +
+		"32 str:\"two words\"\n" +
+		"40 str:a#b\n" +
+		"48 'str:single \\n quoted'\n" +
+		"64 \"str:esc \\\" \\\\ \\n\\r\\t\\x00\\xff\"\n" +
+		"80 u16be:0xbeef expect=u16be:0" // no newline at the end
+	got, err := ParseScript(strings.NewReader(script), "p.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Entry{
+		{Offset: Offset{N: 16, Text: "0x10"}, Value: []byte{0xde, 0xad, 0xbe, 0xef}, Origin: Origin{"p.txt", 2}},
+		{Offset: Offset{N: 2, FromEnd: true, Text: "end-2"}, Value: []byte{0xbe, 0xef}, Expect: []byte{0, 0}, Origin: Origin{"p.txt", 5}},
+		{Offset: Offset{N: 32, Text: "32"}, Value: []byte("two words"), Origin: Origin{"p.txt", 6}},
+		{Offset: Offset{N: 40, Text: "40"}, Value: []byte("a#b"), Origin: Origin{"p.txt", 7}},
+		{Offset: Offset{N: 48, Text: "48"}, Value: []byte(`single \n quoted`), Origin: Origin{"p.txt", 8}},
+		{Offset: Offset{N: 64, Text: "64"}, Value: []byte("esc \" \\ \n\r\t\x00\xff"), Origin: Origin{"p.txt", 9}},
+		{Offset: Offset{N: 80, Text: "80"}, Value: []byte{0xbe, 0xef}, Expect: []byte{0, 0}, Origin: Origin{"p.txt", 10}},
+	}
+	if !sameEntries(got, want) {
+		t.Errorf("ParseScript =\n%+v\nwant\n%+v", got, want)
+	}
+	if got[0].Where() != "p.txt:2" {
+		t.Errorf("Where() = %q, want p.txt:2", got[0].Where())
+	}
+}
+
+// TestParseScriptErrorsNameTheLine puts one mistake on line 3 of a script and checks that the
+// error names p.txt:3 and the mistake.
+func TestParseScriptErrorsNameTheLine(t *testing.T) {
+	tests := []struct {
+		line, want string
+	}{
+		{"0x20 zz", `p.txt:3: bad hex "zz"`},
+		{"0x20 u8:300", `p.txt:3: value "u8:300" overflows u8 (0..255)`},
+		{"0x20", `p.txt:3: no VALUE after "0x20"`},
+		{"0x20 de ad", `p.txt:3: unexpected "ad" after the VALUE`},
+		{"0x20 de ad be", `p.txt:3: 4 words where a line has at most 3`},
+		{"zz 00", `p.txt:3: bad offset "zz"`},
+		{"0x20 00 check=00", `p.txt:3: unexpected "check=00" after the VALUE`},
+		{"0x20 \"de ad", `p.txt:3: unclosed " quote`},
+		{"0x20 'de ad", `p.txt:3: unclosed ' quote`},
+		{`0x20 "\q"`, `p.txt:3: unknown escape \q`},
+		{`0x20 "\x4"`, `p.txt:3: bad escape: \x takes two hex digits`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			script := "# ok\n0x10 00\n" + tt.line + "\n0x30 00\n"
+			_, err := ParseScript(strings.NewReader(script), "p.txt")
+			var perr *ParseError
+			if !errors.As(err, &perr) {
+				t.Fatalf("error %v, want a *ParseError", err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error\n%q, want it to start with\n%q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseScriptLongLine(t *testing.T) {
+	value := strings.Repeat("ab", 200_000)
+	got, err := ParseScript(strings.NewReader("0 "+value+"\n"), "long.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || len(got[0].Value) != 200_000 {
+		t.Fatalf("got %d entries, want 1 of 200000 bytes", len(got))
+	}
+}
+
+func sameEntries(a, b []Entry) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Offset != b[i].Offset || a[i].Origin != b[i].Origin ||
+			!bytes.Equal(a[i].Value, b[i].Value) || !bytes.Equal(a[i].Expect, b[i].Expect) ||
+			(a[i].Expect == nil) != (b[i].Expect == nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzParseScript checks that no script crashes the parser and that what it accepts means the
+// same once written back as a canonical script and parsed again.
+func FuzzParseScript(f *testing.F) {
+	for _, seed := range []string{
+		"0x10 deadbeef\n",
+		"# c\n\nend-2 \"be ef\" expect=0000 # t\n",
+		"32 str:\"two words\"\r\n48 'x y'\n",
+		"64 \"str:\\x00\\n\\\"\"\n",
+		"0 u8:300\n",
+		"0 \"unclosed\n",
+		"\ufeff1 i16be:-2 expect=u16be:0\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		entries, err := ParseScript(strings.NewReader(script), "fuzz")
+		if err != nil {
+			var perr *ParseError
+			if !errors.As(err, &perr) || !strings.HasPrefix(err.Error(), "fuzz:") {
+				t.Fatalf("error %q is not a ParseError naming the line", err)
+			}
+			return
+		}
+		var canonical strings.Builder
+		for _, e := range entries {
+			if len(e.Value) == 0 || (e.Expect != nil && len(e.Expect) == 0) {
+				t.Fatalf("entry %+v has an empty value", e)
+			}
+			if e.Offset.FromEnd {
+				fmt.Fprintf(&canonical, "end-%d", e.Offset.N)
+			} else {
+				fmt.Fprintf(&canonical, "0x%x", e.Offset.N)
+			}
+			fmt.Fprintf(&canonical, " \"%s\"", FormatHex(e.Value, 0))
+			if e.Expect != nil {
+				fmt.Fprintf(&canonical, " expect=%x", e.Expect)
+			}
+			canonical.WriteString("\n")
+		}
+		again, err := ParseScript(strings.NewReader(canonical.String()), "fuzz")
+		if err != nil {
+			t.Fatalf("canonical script %q: %v", canonical.String(), err)
+		}
+		if len(again) != len(entries) {
+			t.Fatalf("canonical script has %d entries, want %d", len(again), len(entries))
+		}
+		for i := range entries {
+			a, b := entries[i], again[i]
+			if a.Offset.N != b.Offset.N || a.Offset.FromEnd != b.Offset.FromEnd ||
+				!bytes.Equal(a.Value, b.Value) || !bytes.Equal(a.Expect, b.Expect) {
+				t.Fatalf("entry %d: %+v, after a round trip %+v", i, a, b)
+			}
+		}
+	})
+}
