@@ -1,6 +1,128 @@
 package main
 
-import "errors"
+import (
+	"fmt"
+	"io"
+	"os"
 
-// runDump is built in its own issue.
-func runDump(args []string, io stdio) error { return errors.New("dump: not built yet") }
+	"golang.org/x/term"
+
+	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/patch"
+	"github.com/mmhex/mmhex/xxd"
+)
+
+const dumpUsage = `
+Usage: mmhex dump [flags] FILE
+       mmhex dump [flags] -n NAME
+
+Prints a hex dump in xxd's layout, read straight from a memory mapping:
+
+  00000000: 7f45 4c46 0201 0100 0000 0000 0000 0000  .ELF............
+
+The output is what 'xxd -s OFFSET -l LENGTH -c COLS -g GROUP' prints, offsets absolute, so
+'xxd -r' and 'mmhex patch FILE --xxd DUMP' read it back: dump, edit the hex, patch.
+
+Colours (--color): NUL grey, printable ASCII cyan, white space green, other control bytes
+magenta, non-ASCII yellow. By default colours are on when stdout is a terminal and the
+NO_COLOR environment variable is unset or empty.
+
+Examples:
+  mmhex dump firmware.bin --offset 0x200 --length 64
+  mmhex dump big.img --squeeze | less -R
+  mmhex dump -n sensor-ring --cols 32 --group 4
+`
+
+func runDump(args []string, io stdio) error {
+	fs := newFlagSet("mmhex dump", dumpUsage, io.out)
+	name := fs.StringP("name", "n", "", "dump the named shared-memory mapping `NAME` instead of a file")
+	offsetText := fs.StringP("offset", "s", "0", "start at `OFFSET`: decimal, 0x hex, or end-N (N bytes before the end)")
+	lengthText := fs.StringP("length", "l", "", "dump at most `LENGTH` bytes, decimal or 0x hex (default: to the end)")
+	cols := fs.IntP("cols", "c", 16, fmt.Sprintf("`N` bytes per row, 1 to %d (as xxd -c)", xxd.MaxCols))
+	group := fs.IntP("group", "g", 2, "`N` bytes per space-separated group; 0 for one group per row (as xxd -g)")
+	squeeze := fs.Bool("squeeze", false, "show rows that repeat the row above as one '*' line, as hexdump -C does")
+	colorMode := fs.String("color", "auto", "colour bytes by class: `WHEN` is auto, always or never")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	t, rest, err := targetFrom(*name, fs.Args(), "mmhex dump")
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("unexpected %q: mmhex dump takes one FILE (see 'mmhex dump --help')", rest[0])
+	}
+	opts := xxd.Options{Cols: *cols, Group: *group, Squeeze: *squeeze}
+	if opts.Cols < 1 || opts.Cols > xxd.MaxCols {
+		return usageErrorf("--cols %d: give 1 to %d bytes per row", opts.Cols, xxd.MaxCols)
+	}
+	if opts.Group < 0 {
+		return usageErrorf("--group %d: give 0 (no groups) or more bytes per group", opts.Group)
+	}
+	start, err := patch.ParseOffset(*offsetText)
+	if err != nil {
+		return usageErrorf("--offset: %v", err)
+	}
+	var limit *int64
+	if *lengthText != "" {
+		n, err := patch.ParseOffset(*lengthText)
+		if err != nil || n.FromEnd {
+			return usageErrorf("--length %q: give a number of bytes, decimal or 0x hex", *lengthText)
+		}
+		limit = &n.N
+	}
+	if opts.Color, err = colorWanted(*colorMode, io.out); err != nil {
+		return err
+	}
+
+	m, err := t.open(mmap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	size := m.Size()
+	off, err := start.Resolve(size)
+	if err != nil {
+		return fmt.Errorf("--offset: %v", err)
+	}
+	if off > size {
+		return fmt.Errorf("--offset %s is past the end of %s (%d bytes)", start.Text, t, size)
+	}
+	length := size - off
+	if limit != nil {
+		length = min(length, *limit)
+	}
+	enc, err := xxd.NewEncoder(io.out, off, opts)
+	if err != nil {
+		return err
+	}
+	err = m.Scan(off, length, 0, func(chunk []byte, _ int64) error {
+		_, err := enc.Write(chunk)
+		return err
+	})
+	if err == nil {
+		err = enc.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("dump %s: %w", t, err)
+	}
+	return nil
+}
+
+// colorWanted decides from --color whether the dump is coloured; auto means when out is a
+// terminal that takes colour escapes and NO_COLOR is unset or empty.
+func colorWanted(mode string, out io.Writer) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		f, ok := out.(*os.File)
+		if !ok || os.Getenv("NO_COLOR") != "" || !term.IsTerminal(int(f.Fd())) {
+			return false, nil
+		}
+		return enableEscapes(f), nil
+	}
+	return false, usageErrorf("--color %q: give auto, always or never", mode)
+}

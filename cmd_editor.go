@@ -1,6 +1,193 @@
 package main
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
 
-// runEditor is built in its own issue.
-func runEditor(args []string, io stdio) error { return errors.New("editor: not built yet") }
+	"github.com/gdamore/tcell/v2"
+	"golang.org/x/term"
+
+	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/mmap"
+)
+
+const editorUsage = `
+Usage: mmhex [flags] FILE
+       mmhex [flags] -n NAME
+
+Opens FILE, or the named shared-memory mapping NAME, in the terminal hex editor. It starts in
+view mode, where keys only move; edit mode overwrites bytes in place through the memory mapping.
+Edits reach the page cache at once; flushing makes them durable, and quitting flushes them.
+F1 shows the keys of the active preset.
+
+Key bindings: --keys default or vim. Single bindings can be changed in the file
+keys.conf in the mmhex folder of the user configuration directory (on Linux
+~/.config/mmhex/keys.conf), one "action = key, key" per line.
+
+Other commands: mmhex patch, dump, create, watch (each with --help).
+`
+
+// maxCols bounds --cols: wider rows fit no terminal.
+const maxCols = 1024
+
+func runEditor(args []string, io stdio) error {
+	fs := newFlagSet("mmhex", editorUsage, io.out)
+	readOnly := fs.BoolP("read-only", "r", false, "open read-only: edit mode and every write are refused")
+	name := fs.StringP("name", "n", "", "open the named shared-memory mapping `NAME` instead of a file")
+	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
+	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *showVersion {
+		fmt.Fprintln(io.out, "mmhex "+version)
+		return nil
+	}
+	t, rest, err := targetFrom(*name, fs.Args(), "mmhex")
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("unexpected %q: mmhex opens one FILE at a time (see 'mmhex --help')", rest[0])
+	}
+	if *cols < 0 || *cols > maxCols {
+		return usageErrorf("--cols %d: give 1 to %d bytes per row, or 0 to fit the terminal", *cols, maxCols)
+	}
+	km, err := loadKeymap(*preset)
+	if err != nil {
+		return err
+	}
+	m, readOnlyNote, err := openForEditing(t, *readOnly)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if m.Size() == 0 {
+		return fmt.Errorf("%s is empty (0 bytes): a memory mapping has a fixed size, so there is nothing to view or edit", t)
+	}
+	if !isTerminal(io.in) || !isTerminal(io.out) {
+		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump')")
+	}
+	a := newApp(editor.New(m), km, appOptions{cols: *cols, readOnlyNote: readOnlyNote})
+	return a.runInTerminal(nil, io)
+}
+
+// loadKeymap builds the keymap of the preset with the user's key file, if there is one, laid over
+// it. Mistakes in either are usage errors: the file and line are named.
+func loadKeymap(preset string) (*keymap.Keymap, error) {
+	path, err := keymap.UserFilePath()
+	if err != nil {
+		// No configuration directory (no $HOME): the presets still work.
+		path = ""
+	}
+	var km *keymap.Keymap
+	f, ferr := os.Open(path)
+	switch {
+	case path == "" || errors.Is(ferr, fs.ErrNotExist):
+		km, err = keymap.Load(preset, nil, "")
+	case ferr != nil:
+		return nil, usageErrorf("key file %s: %v", path, ferr)
+	default:
+		defer f.Close()
+		km, err = keymap.Load(preset, f, path)
+	}
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return km, nil
+}
+
+// openForEditing maps the target read-write, or read-only when asked to or when writing is
+// refused. readOnlyNote says why the session is read-only, for the status bar.
+func openForEditing(t target, readOnly bool) (*mmap.Mapping, string, error) {
+	if readOnly {
+		m, err := t.open(mmap.ReadOnly)
+		return m, "opened with --read-only", err
+	}
+	m, err := t.open(mmap.ReadWrite)
+	if err == nil {
+		return m, "", nil
+	}
+	m, roErr := t.open(mmap.ReadOnly)
+	if roErr != nil {
+		return nil, "", err
+	}
+	return m, "writing was refused: " + err.Error(), nil
+}
+
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// runInTerminal runs the editor until the user quits or a signal arrives, then flushes the
+// unflushed edits and reports them. The terminal is restored on every way out: tview finalizes
+// the screen when Run returns or panics, and a signal stops the application the same way. A nil
+// screen means the real terminal.
+func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
+	defer signal.Stop(signals)
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case sig := <-signals:
+			a.signal.Store(&sig)
+			a.tv.Stop()
+		case <-stopped:
+		}
+	}()
+
+	defer func() {
+		if p := recover(); p != nil {
+			// tview has finalized the screen already; flush so a crash loses no edit.
+			fmt.Fprintf(io.err, "mmhex: internal error: %v\n%s", p, debug.Stack())
+			note := a.flushOnExit(io)
+			err = fmt.Errorf("internal error (please report it with the trace above)%s", note)
+		}
+	}()
+	if screen != nil {
+		a.tv.SetScreen(screen)
+	}
+	runErr := a.tv.Run()
+	note := a.flushOnExit(io)
+	if runErr != nil {
+		return fmt.Errorf("terminal: %w%s", runErr, note)
+	}
+	if sig := a.signal.Load(); sig != nil {
+		code := 1
+		if s, ok := (*sig).(syscall.Signal); ok {
+			code = 128 + int(s)
+		}
+		return &exitError{code: code, err: fmt.Errorf("stopped by signal %v%s", *sig, note)}
+	}
+	return nil
+}
+
+// flushOnExit flushes what is unflushed, prints what it did, and returns a note for an error
+// message.
+func (a *app) flushOnExit(io stdio) string {
+	a.ed.CancelSearch()
+	n, err := a.ed.Flush()
+	switch {
+	case err != nil:
+		fmt.Fprintf(io.err, "mmhex: %v\n", err)
+		return "; flushing the edits failed (they are in the page cache, which the OS writes back)"
+	case n == 0:
+		return ""
+	case !a.ed.FileBacked():
+		fmt.Fprintf(io.err, "mmhex: %d changed bytes are in %s, in memory (a named mapping has no file to flush to)\n", n, a.ed.Name())
+		return ""
+	}
+	fmt.Fprintf(io.err, "mmhex: flushed %d changed bytes to %s\n", n, a.ed.Name())
+	return fmt.Sprintf("; flushed %d changed bytes", n)
+}

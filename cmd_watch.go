@@ -1,6 +1,305 @@
 package main
 
-import "errors"
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
 
-// runWatch is built in its own issue.
-func runWatch(args []string, io stdio) error { return errors.New("watch: not built yet") }
+	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/watch"
+)
+
+const watchUsage = `
+Usage: mmhex watch [flags] FILE
+       mmhex watch [flags] -n NAME
+
+Prints every change made to a file or a named mapping, by any process, as it is seen. Shared
+memory has no change notification, so mmhex polls: every --interval it diffs the memory against
+a copy it keeps. A value that changes and changes back within one interval is not seen.
+
+Each run of contiguous bytes that changed in one poll is one line:
+  TIME OFFSET OLD -> NEW
+  15:04:05.000123 0x00000010 e7030000 -> e8030000
+TIME is the local time (to the microsecond) when the poll that saw the change ended; OFFSET is
+hexadecimal; OLD and NEW are the bytes before and after, in hex.
+With --json, each run is a JSON object on its own line, written out at once:
+  {"time":"2025-01-02T15:04:05.000123456+01:00","offset":16,"length":4,"old":"e7030000","new":"e8030000"}
+(time in RFC 3339 with nanoseconds, offset and length in decimal).
+
+watch exits 0 after --count runs, after --duration, on Ctrl-C or SIGTERM, and when the watched
+bytes go away (the file was truncated), saying why on stderr; it exits 1 when the memory cannot
+be read for another reason. A file that grows is followed: the bytes added are taken as they are
+when the growth is seen, later changes to them are reported. If the creator of a named mapping
+releases it, watch says so and goes on watching the memory it still holds. watch keeps a copy of
+what it watches, at most 1 GiB (256 MiB on 32-bit systems): pick a range with --offset and --length.
+Offsets and lengths may be decimal or 0x-hex, with an optional K, M or G suffix.
+`
+
+// These formats are documented in watchUsage and the README; scripts parse them.
+const (
+	watchTextTime = "15:04:05.000000"
+	watchJSONTime = "2006-01-02T15:04:05.000000000Z07:00"
+)
+
+// nameCheckEvery is how often watch looks up a named mapping's name, to notice its creator
+// released it.
+const nameCheckEvery = time.Second
+
+func runWatch(args []string, io stdio) error {
+	flags := newFlagSet("mmhex watch", watchUsage, io.out)
+	interval := flags.Duration("interval", 50*time.Millisecond, "poll every `D` (at least 1ms)")
+	asJSON := flags.Bool("json", false, "print one JSON object per changed run")
+	offArg := flags.String("offset", "0", "watch from offset `O`")
+	lenArg := flags.String("length", "", "watch `L` bytes (default: to the end)")
+	count := flags.Int("count", 0, "exit after `N` runs (0: no limit)")
+	duration := flags.Duration("duration", 0, "exit after `D` (0: no limit)")
+	name := flags.StringP("name", "n", "", "watch the named mapping `NAME` instead of a file")
+	if err := parseFlags(flags, args); err != nil {
+		return err
+	}
+	t, rest, err := targetFrom(*name, flags.Args(), "mmhex watch")
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 0:
+		return usageErrorf("unexpected argument %q: watch takes one FILE or -n NAME (see 'mmhex watch --help')", rest[0])
+	case *interval < time.Millisecond:
+		return usageErrorf("--interval %v is too short: the shortest is 1ms", *interval)
+	case *count < 0:
+		return usageErrorf("--count %d: want 0 (no limit) or more", *count)
+	case *duration < 0:
+		return usageErrorf("--duration %v: want 0 (no limit) or more", *duration)
+	}
+
+	m, err := t.open(mmap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	off, length, err := watchRange(t, m.Size(), *offArg, *lenArg)
+	if err != nil {
+		return err
+	}
+	w, err := watch.New(m, off, length)
+	if err != nil {
+		return fmt.Errorf("watch %s: %w", t, err)
+	}
+	s := &watchSession{
+		t: t, m: m, w: w, json: *asJSON, left: *count, follow: *lenArg == "",
+		out: bufio.NewWriter(io.out), errOut: io.err, size: m.Size(),
+	}
+	if t.path != "" {
+		if s.file, err = os.Open(t.path); err != nil {
+			return fmt.Errorf("watch %s: %w", t, err)
+		}
+		defer s.file.Close()
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *duration)
+		defer cancel()
+	}
+	fmt.Fprintf(io.err, "mmhex: watching %s: %d bytes from 0x%x, every %v (Ctrl-C stops)\n", t, length, off, *interval)
+	ticker := time.NewTicker(*interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		}
+		if done, err := s.tick(); done || err != nil {
+			return err
+		}
+	}
+}
+
+// watchRange turns --offset and --length into the range to watch inside size bytes.
+func watchRange(t target, size int64, offArg, lenArg string) (off, length int64, err error) {
+	off, err = parseByteSize(offArg)
+	if err != nil {
+		return 0, 0, usageErrorf("--offset: %v: want a number such as 4096, 0x1000 or 64K", err)
+	}
+	if off > size {
+		return 0, 0, usageErrorf("--offset 0x%x is past the end of %s (%d bytes)", off, t, size)
+	}
+	length = size - off
+	if lenArg != "" {
+		if length, err = parseByteSize(lenArg); err != nil {
+			return 0, 0, usageErrorf("--length: %v: want a number such as 4096, 0x1000 or 64K", err)
+		}
+		if length > size-off {
+			return 0, 0, usageErrorf("--offset 0x%x --length %d goes past the end of %s (%d bytes)", off, length, t, size)
+		}
+	}
+	if length > watch.MaxLength {
+		return 0, 0, usageErrorf("%s: %d bytes to watch, but watch keeps a copy of them and takes at most %d MiB: choose a range with --offset and --length", t, length, watch.MaxLength>>20)
+	}
+	return off, length, nil
+}
+
+// watchSession is one running mmhex watch.
+type watchSession struct {
+	t      target
+	m      *mmap.Mapping
+	w      *watch.Watcher
+	out    *bufio.Writer
+	errOut io.Writer
+	json   bool
+	left   int  // runs still to print before --count is reached; 0 when there is no --count
+	follow bool // no --length: watch what a growing file adds
+
+	file      *os.File // the watched file, opened again to notice its size change; nil for a name
+	size      int64    // the size last seen
+	nameCheck time.Time
+	nameGone  bool
+	line      []byte
+}
+
+// tick runs one poll: it checks the file's size, diffs, prints the runs and reports whether
+// watching is over.
+func (s *watchSession) tick() (done bool, err error) {
+	if s.file != nil {
+		if done, err := s.checkSize(); done || err != nil {
+			return done, err
+		}
+	}
+	runs, pollErr := s.w.Poll()
+	if done, err := s.print(runs, time.Now()); done || err != nil {
+		return done, err
+	}
+	if pollErr != nil {
+		return s.stopOnFault(pollErr)
+	}
+	if s.t.name != "" {
+		s.checkName()
+	}
+	return false, nil
+}
+
+// checkSize notices a watched file that shrank below the watched range (the end) or grew (followed).
+func (s *watchSession) checkSize() (done bool, err error) {
+	info, err := s.file.Stat()
+	if err != nil {
+		return true, fmt.Errorf("watch %s: %w", s.t, err)
+	}
+	size := info.Size()
+	if size == s.size {
+		return false, nil
+	}
+	end := s.w.Offset() + s.w.Len()
+	if size < end {
+		s.notef("%s was truncated to %d bytes (watching up to %d): stopped watching", s.t, size, end)
+		return true, nil
+	}
+	old := s.size
+	s.size = size
+	if !s.follow || size < old {
+		return false, nil
+	}
+	if _, err := s.m.Remap(); err != nil {
+		return true, fmt.Errorf("watch %s: map it again after it grew: %w", s.t, err)
+	}
+	length := min(s.m.Size()-s.w.Offset(), watch.MaxLength)
+	if err := s.w.Extend(length); err != nil {
+		return true, fmt.Errorf("watch %s: %w", s.t, err)
+	}
+	s.notef("%s grew from %d to %d bytes: now watching %d bytes from 0x%x", s.t, old, size, length, s.w.Offset())
+	return false, nil
+}
+
+// stopOnFault ends watching after a poll failed: when the memory shrank underneath (a fault),
+// that is the normal end of watching it; any other failure is an error.
+func (s *watchSession) stopOnFault(err error) (done bool, _ error) {
+	if !errors.Is(err, mmap.ErrFault) {
+		return true, fmt.Errorf("watch %s: %w", s.t, err)
+	}
+	end := s.w.Offset() + s.w.Len()
+	if _, rerr := s.m.Remap(); rerr == nil && s.m.Size() < end {
+		s.notef("%s was truncated to %d bytes (watching up to %d): stopped watching", s.t, s.m.Size(), end)
+		return true, nil
+	}
+	return true, fmt.Errorf("watch %s: %w: stopped watching", s.t, mmap.ErrFault)
+}
+
+// checkName notes, once, that a named mapping's name is gone: its creator released it (POSIX
+// unlinks the name; the memory lives on while mapped, so there is still something to watch).
+func (s *watchSession) checkName() {
+	now := time.Now()
+	if s.nameGone || now.Sub(s.nameCheck) < nameCheckEvery {
+		return
+	}
+	s.nameCheck = now
+	other, err := mmap.OpenNamed(s.t.name, mmap.ReadOnly)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.nameGone = true
+		s.notef("named mapping %q was released by its creator: the memory stays mapped here, still watching (Ctrl-C stops)", s.t.name)
+		return
+	}
+	if err == nil {
+		other.Close()
+	}
+}
+
+// print writes runs, as seen at now, and flushes them so a script reads them at once. It reports
+// done when --count runs have been printed.
+func (s *watchSession) print(runs []watch.Run, now time.Time) (done bool, err error) {
+	if len(runs) == 0 {
+		return false, nil
+	}
+	for _, r := range runs {
+		s.line = s.format(s.line[:0], r, now)
+		s.out.Write(s.line)
+		if s.left > 0 {
+			s.left--
+			if s.left == 0 {
+				done = true
+				break
+			}
+		}
+	}
+	if err := s.out.Flush(); err != nil {
+		return true, fmt.Errorf("watch: write the changes: %w", err)
+	}
+	return done, nil
+}
+
+// format appends one run's line, in text or JSON.
+func (s *watchSession) format(b []byte, r watch.Run, now time.Time) []byte {
+	if s.json {
+		b = append(b, `{"time":"`...)
+		b = now.AppendFormat(b, watchJSONTime)
+		b = append(b, `","offset":`...)
+		b = strconv.AppendInt(b, r.Offset, 10)
+		b = append(b, `,"length":`...)
+		b = strconv.AppendInt(b, int64(len(r.New)), 10)
+		b = append(b, `,"old":"`...)
+		b = hex.AppendEncode(b, r.Old)
+		b = append(b, `","new":"`...)
+		b = hex.AppendEncode(b, r.New)
+		return append(b, "\"}\n"...)
+	}
+	b = now.AppendFormat(b, watchTextTime)
+	b = fmt.Appendf(b, " 0x%08x ", r.Offset)
+	b = hex.AppendEncode(b, r.Old)
+	b = append(b, " -> "...)
+	b = hex.AppendEncode(b, r.New)
+	return append(b, '\n')
+}
+
+func (s *watchSession) notef(format string, args ...any) {
+	fmt.Fprintf(s.errOut, "mmhex: "+format+"\n", args...)
+}

@@ -1,0 +1,462 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/hexview"
+	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/mmap"
+)
+
+// appOptions are the command-line choices the app needs.
+type appOptions struct {
+	cols int // bytes per row; 0 fits the terminal
+	// readOnlyNote says why the session is read-only; "" when it is writable.
+	readOnlyNote string
+}
+
+// app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
+// inspector, the overlays and the action table. Its fields are touched only by the tview
+// goroutine; other goroutines post to it with tv.QueueUpdateDraw.
+type app struct {
+	ed   *editor.Editor
+	km   *keymap.Keymap
+	keys *keymap.Resolver
+	opts appOptions
+
+	tv        *tview.Application
+	screen    tcell.Screen // set at each draw, for the clipboard
+	pages     *tview.Pages
+	root      *tview.Flex
+	body      *tview.Flex
+	view      *hexview.HexView
+	status    *hexview.StatusBar
+	prompt    *tview.InputField
+	inspector *tview.TextView
+	help      *tview.TextView
+	marks     *tview.List
+
+	// count is how many times the action being run should act (a vim count), at least 1.
+	count int
+	// pending is the start of a key sequence or count, shown in the status bar.
+	pending string
+	message string
+	isError bool
+	// searching describes the search under way, with its progress; "" when none runs.
+	searching string
+	// promptDone receives the prompt's text when the user presses Enter.
+	promptDone func(text string) error
+	// replacing is non-nil while edit.replace-byte waits for the byte to write.
+	replacing *replaceState
+	// singleKey maps each key bound alone (not in a sequence) to its action, for the overlays.
+	singleKey map[string]string
+	overlay   string // the page shown over the editor: "", pageHelp or pageMarks
+	// inspectorOn is true while the data inspector panel is shown.
+	inspectorOn bool
+	// signal is the signal that stopped the app; the signal goroutine sets it.
+	signal atomic.Pointer[os.Signal]
+}
+
+// replaceState is edit.replace-byte waiting for its input: in the hex column two digits, the
+// first kept in high.
+type replaceState struct {
+	high    byte
+	hasHigh bool
+}
+
+const (
+	pageMain  = "main"
+	pageHelp  = "help"
+	pageMarks = "bookmarks"
+	// inspectorWidth fits the longest value the inspector prints (a 64-bit integer or float) and
+	// its label, in a border.
+	inspectorWidth = 34
+	// minInspectorScreen is the narrowest screen that shows the inspector beside four bytes per
+	// row; on a narrower one the inspector waits until the screen is wide enough.
+	minInspectorScreen = inspectorWidth + 32
+)
+
+func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
+	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication()}
+	a.singleKey = map[string]string{}
+	for _, action := range keymap.Actions() {
+		for _, k := range km.Keys(action.Name) {
+			if !strings.Contains(k, " ") {
+				a.singleKey[k] = action.Name
+			}
+		}
+	}
+
+	a.view = hexview.New(ed).SetColumns(opts.cols)
+	a.view.SetOnKey(a.onKey)
+	a.view.SetOnClick(func(off int64, col editor.Column) {
+		a.ed.SetCursor(off)
+		a.ed.SetColumn(col)
+	})
+	a.view.SetOnScroll(func(rows int) { a.ed.Scroll(int64(rows)) })
+	a.status = hexview.NewStatusBar()
+	a.prompt = tview.NewInputField()
+	a.prompt.SetFieldBackgroundColor(tcell.ColorDefault)
+	a.prompt.SetDoneFunc(a.promptFinished)
+	a.inspector = tview.NewTextView()
+	a.inspector.SetBorder(true).SetTitle(" inspector ")
+	a.body = tview.NewFlex().
+		AddItem(a.view, 0, 1, true).
+		AddItem(a.inspector, 0, 0, false)
+	a.root = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(a.body, 0, 1, true).
+		AddItem(a.status, 1, 0, false).
+		AddItem(a.prompt, 0, 0, false)
+	a.help = tview.NewTextView().SetText(helpText(km)).SetWrap(false)
+	a.help.SetBorder(true).SetTitle(fmt.Sprintf(" %s keys · %s closes ", km.Preset(), a.keyFor("mode.view")))
+	a.marks = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(true)
+	a.marks.SetBorder(true).SetTitle(" bookmarks ")
+	a.pages = tview.NewPages().
+		AddPage(pageMain, a.root, true, true).
+		AddPage(pageHelp, newCentered(a.help, 84, 40), true, false).
+		AddPage(pageMarks, newCentered(a.marks, 60, 20), true, false)
+
+	a.tv.SetRoot(rootView{Pages: a.pages, a: a}, true).SetFocus(a.view).EnableMouse(true).EnablePaste(true)
+	a.tv.SetInputCapture(a.capture)
+	a.tv.SetBeforeDrawFunc(func(screen tcell.Screen) bool {
+		a.screen = screen
+		a.fitInspector(screen)
+		a.refresh()
+		return false
+	})
+	ed.SetSearchNotify(func(r editor.SearchReport) {
+		// QueueUpdateDraw waits for the UI goroutine, which may be gone after a quit, so the
+		// search goroutine hands the report over and moves on.
+		go a.tv.QueueUpdateDraw(func() { a.searchReport(r) })
+	})
+	if opts.readOnlyNote != "" {
+		a.say("read-only, " + opts.readOnlyNote)
+	} else {
+		a.say(fmt.Sprintf("%s for the keys", a.keyFor("help.toggle")))
+	}
+	return a
+}
+
+// centered shows a primitive in the middle of its area, at most width x height cells, so an
+// overlay fits small terminals too.
+type centered struct {
+	*tview.Box
+	child         tview.Primitive
+	width, height int
+}
+
+func newCentered(child tview.Primitive, width, height int) *centered {
+	return &centered{Box: tview.NewBox(), child: child, width: width, height: height}
+}
+
+// Draw places the child in the middle and draws it; the area around it shows what is beneath.
+func (c *centered) Draw(screen tcell.Screen) {
+	x, y, width, height := c.GetRect()
+	w, h := min(c.width, width), min(c.height, height)
+	c.child.SetRect(x+(width-w)/2, y+(height-h)/2, w, h)
+	c.child.Draw(screen)
+}
+
+// Focus gives the focus to the child.
+func (c *centered) Focus(delegate func(p tview.Primitive)) { delegate(c.child) }
+
+// HasFocus reports whether the child has the focus.
+func (c *centered) HasFocus() bool { return c.child.HasFocus() }
+
+// InputHandler passes keys to the child.
+func (c *centered) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
+	return c.child.InputHandler()
+}
+
+// MouseHandler passes mouse events to the child.
+func (c *centered) MouseHandler() func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {
+	return c.child.MouseHandler()
+}
+
+// rootView is the page stack, with text pasted into the terminal routed to the editor while the
+// hex view has focus; the prompt and the overlays take it as usual.
+type rootView struct {
+	*tview.Pages
+	a *app
+}
+
+// PasteHandler writes pasted text at the cursor; see app.pasteText.
+func (r rootView) PasteHandler() func(text string, setFocus func(p tview.Primitive)) {
+	if r.a.promptOpen() || r.a.overlay != "" {
+		return r.Pages.PasteHandler()
+	}
+	return func(text string, _ func(p tview.Primitive)) {
+		r.a.say("")
+		r.a.check(r.a.pasteText(text))
+	}
+}
+
+// pasteText writes text pasted into the terminal at the cursor, in edit mode: as hex bytes in
+// the hex column, as its own bytes in the text column.
+func (a *app) pasteText(text string) error {
+	if a.ed.Mode() != editor.EditMode {
+		return fmt.Errorf("pasted text is written at the cursor in edit mode only: enter it with %s, then paste again",
+			a.keyFor("mode.edit-toggle"))
+	}
+	b := []byte(text)
+	if a.ed.Column() == editor.HexColumn {
+		var err error
+		if b, err = parseHexBytes(text); err != nil {
+			return fmt.Errorf("paste in the hex column: %w (paste text in the text column)", err)
+		}
+	}
+	note, err := a.ed.PasteBytes(b)
+	if err != nil {
+		return err
+	}
+	a.say(note)
+	return nil
+}
+
+// capture sees every key first. Keys for the editor go to the hex view, which names them and
+// calls onKey; so tview's own Ctrl-C handling (which would quit) never runs.
+func (a *app) capture(ev *tcell.EventKey) *tcell.EventKey {
+	switch {
+	case a.promptOpen():
+		if ev.Key() == tcell.KeyCtrlC {
+			a.closePrompt()
+			return nil
+		}
+		return ev
+	case a.overlay != "":
+		return a.overlayKey(ev)
+	}
+	a.view.HandleKey(ev)
+	return nil
+}
+
+// onKey runs the action bound to a key, or types it in edit mode.
+func (a *app) onKey(name string, _ *tcell.EventKey) bool {
+	a.say("")
+	if a.replacing != nil {
+		a.replaceKey(name)
+		return true
+	}
+	if a.pending == "" && a.ed.Mode() == editor.EditMode {
+		if r, ok := keymap.Input(name); ok {
+			a.typeRune(r)
+			return true
+		}
+	}
+	res := a.keys.Feed(name)
+	a.pending = ""
+	switch res.Kind {
+	case keymap.Pending:
+		a.pending = res.Keys
+	case keymap.Unbound:
+		a.fail(fmt.Errorf("%s is not bound to anything (%s shows the keys)", res.Keys, a.keyFor("help.toggle")))
+	case keymap.Matched:
+		a.count = res.Times()
+		if err := actionTable[res.Action](a); err != nil {
+			a.fail(err)
+		}
+	}
+	return true
+}
+
+// typeRune writes a typed character in edit mode: a hex digit in the hex column, the character's
+// bytes in the text column.
+func (a *app) typeRune(r rune) {
+	if a.ed.Column() == editor.TextColumn {
+		a.check(a.ed.TypeText(r))
+		return
+	}
+	ok, err := a.ed.TypeHex(r)
+	switch {
+	case err != nil:
+		a.fail(err)
+	case !ok:
+		a.fail(fmt.Errorf("%q is not a hex digit: type 0-9 or a-f here, switch to the text column with %s, or leave edit mode with %s",
+			r, a.keyFor("column.toggle"), a.keyFor("mode.view")))
+	}
+}
+
+// replaceKey takes the input edit.replace-byte waits for: two hex digits in the hex column, one
+// ASCII character in the text column. Any other key cancels it.
+func (a *app) replaceKey(name string) {
+	r, ok := keymap.Input(name)
+	if !ok {
+		a.replacing = nil
+		a.say("replace cancelled")
+		return
+	}
+	if a.ed.Column() == editor.TextColumn {
+		a.replacing = nil
+		if r > 0x7F {
+			a.fail(fmt.Errorf("replace writes one byte: type an ASCII character, or use edit mode for %q", r))
+			return
+		}
+		a.check(a.ed.ReplaceByte(byte(r)))
+		return
+	}
+	d, ok := hexValue(r)
+	if !ok {
+		a.replacing = nil
+		a.fail(fmt.Errorf("%q is not a hex digit: replace cancelled", r))
+		return
+	}
+	if !a.replacing.hasHigh {
+		a.replacing.high, a.replacing.hasHigh = d, true
+		return
+	}
+	b := a.replacing.high<<4 | d
+	a.replacing = nil
+	a.check(a.ed.ReplaceByte(b))
+}
+
+func hexValue(r rune) (byte, bool) {
+	switch {
+	case r >= '0' && r <= '9':
+		return byte(r - '0'), true
+	case r >= 'a' && r <= 'f':
+		return byte(r-'a') + 10, true
+	case r >= 'A' && r <= 'F':
+		return byte(r-'A') + 10, true
+	}
+	return 0, false
+}
+
+// say shows a message in the status bar; "" clears it.
+func (a *app) say(text string) { a.message, a.isError = text, false }
+
+// fail shows an error in the status bar, without the package prefix users need not see.
+func (a *app) fail(err error) {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, editor.ErrReadOnly) && a.opts.readOnlyNote != "":
+		msg = "read-only, " + a.opts.readOnlyNote
+	case errors.Is(err, mmap.ErrFault):
+		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
+	}
+	a.message, a.isError = strings.TrimPrefix(msg, "editor: "), true
+}
+
+// check shows err, if any.
+func (a *app) check(err error) {
+	if err != nil {
+		a.fail(err)
+	}
+}
+
+// keyFor names the first key bound to action, for messages; the action's name when it is
+// unbound.
+func (a *app) keyFor(action string) string {
+	if keys := a.km.Keys(action); len(keys) > 0 {
+		return keys[0]
+	}
+	return action
+}
+
+// refresh brings the status bar and the inspector up to date before each frame.
+func (a *app) refresh() {
+	st := a.ed.Status()
+	mode := "VIEW"
+	switch {
+	case !st.Writable:
+		mode = "READ-ONLY"
+	case st.Mode == editor.EditMode:
+		mode = "EDIT"
+	}
+	left := mode + "  " + filepath.Base(st.Name)
+	switch {
+	case st.Unflushed > 0 && st.FileBacked:
+		left += fmt.Sprintf("  %d unflushed", st.Unflushed)
+	case st.Unflushed > 0:
+		// A named mapping has no file: its changes are complete as they are written.
+		left += fmt.Sprintf("  %d changed", st.Unflushed)
+	}
+	if a.pending != "" {
+		left += "  " + a.pending
+	}
+	if a.replacing != nil {
+		left += "  replace:"
+		if a.replacing.hasHigh {
+			left += fmt.Sprintf(" %x_", a.replacing.high)
+		}
+	}
+	column := "hex"
+	if st.Column == editor.TextColumn {
+		column = "text"
+	}
+	right := fmt.Sprintf("%s  0x%X (%d) / %d", column, st.Cursor, st.Cursor, st.Size)
+	if sel := st.Selection; !sel.Empty() {
+		right = fmt.Sprintf("sel %d B  ", sel.Len()) + right
+	}
+	a.status.SetLeft(left).SetRight(right)
+	if a.searching != "" {
+		a.status.SetMessage(a.searching, false)
+	} else {
+		a.status.SetMessage(a.message, a.isError)
+	}
+	if a.inspectorOn {
+		a.inspector.SetText(inspectorText(a.ed, st.Cursor))
+		a.inspector.SetTitle(fmt.Sprintf(" 0x%X ", st.Cursor))
+	}
+}
+
+// searchReport shows a search's progress or result; it runs on the UI goroutine.
+func (a *app) searchReport(r editor.SearchReport) {
+	if !r.Finished {
+		if a.ed.Status().Searching && r.Total > 0 {
+			a.searching = fmt.Sprintf("searching %s… %d%% (%s cancels)", r.Pattern, r.Done*100/r.Total, a.keyFor("mode.view"))
+		}
+		return
+	}
+	a.searching = ""
+	switch {
+	case errors.Is(r.Err, editor.ErrNotFound):
+		a.fail(fmt.Errorf("not found: %s", r.Pattern))
+	case r.Err != nil:
+		a.fail(r.Err)
+	case r.Wrapped && r.Backward:
+		a.say(fmt.Sprintf("%s at 0x%X (search wrapped past the start)", r.Pattern, r.Offset))
+	case r.Wrapped:
+		a.say(fmt.Sprintf("%s at 0x%X (search wrapped past the end)", r.Pattern, r.Offset))
+	default:
+		a.say(fmt.Sprintf("%s at 0x%X", r.Pattern, r.Offset))
+	}
+}
+
+// ask opens the prompt line with a short label, shows hint in the status bar while it is open,
+// and gives the text to done on Enter.
+func (a *app) ask(label, hint string, done func(text string) error) {
+	a.prompt.SetLabel(label).SetText("")
+	a.promptDone = done
+	a.say(hint + " · Enter: ok · " + a.keyFor("mode.view") + ": cancel")
+	a.root.ResizeItem(a.prompt, 1, 0)
+	a.tv.SetFocus(a.prompt)
+}
+
+func (a *app) promptOpen() bool { return a.promptDone != nil }
+
+func (a *app) closePrompt() {
+	a.promptDone = nil
+	a.root.ResizeItem(a.prompt, 0, 0)
+	a.tv.SetFocus(a.view)
+}
+
+// promptFinished runs the prompt's function on Enter; other keys that end the input cancel it.
+func (a *app) promptFinished(key tcell.Key) {
+	done, text := a.promptDone, a.prompt.GetText()
+	a.closePrompt()
+	if key != tcell.KeyEnter || done == nil {
+		a.say("")
+		return
+	}
+	a.say("")
+	a.check(done(text))
+}

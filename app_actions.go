@@ -1,0 +1,372 @@
+package main
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/mmhex/mmhex/editor"
+)
+
+// actionTable implements the actions keymap binds keys to, by name. Keys never appear here:
+// they live in the keymap presets and the user's file.
+var actionTable map[string]func(*app) error
+
+func init() {
+	// Assigned in init because some actions (the command line) refer to the table itself.
+	actionTable = map[string]func(*app) error{
+		"cursor.left":       func(a *app) error { a.ed.Move(-int64(a.count)); return nil },
+		"cursor.right":      func(a *app) error { a.ed.Move(int64(a.count)); return nil },
+		"cursor.up":         func(a *app) error { a.ed.MoveRows(-int64(a.count)); return nil },
+		"cursor.down":       func(a *app) error { a.ed.MoveRows(int64(a.count)); return nil },
+		"cursor.row-start":  func(a *app) error { a.ed.RowStart(); return nil },
+		"cursor.row-end":    func(a *app) error { a.ed.RowEnd(); return nil },
+		"cursor.file-start": func(a *app) error { a.ed.FileStart(); return nil },
+		"cursor.file-end":   func(a *app) error { a.ed.FileEnd(); return nil },
+		"cursor.next-group": func(a *app) error { a.ed.NextGroup(int64(a.count)); return nil },
+		"cursor.prev-group": func(a *app) error { a.ed.PrevGroup(int64(a.count)); return nil },
+		"page.up":           func(a *app) error { a.ed.MovePages(-int64(a.count)); return nil },
+		"page.down":         func(a *app) error { a.ed.MovePages(int64(a.count)); return nil },
+		"column.toggle":     func(a *app) error { a.ed.ToggleColumn(); return nil },
+		"goto.prompt":       (*app).gotoPrompt,
+		"mode.edit-toggle":  (*app).toggleEdit,
+		"mode.view":         (*app).escape,
+		"edit.replace-byte": (*app).startReplace,
+		"edit.undo":         func(a *app) error { return a.repeat(a.ed.Undo, "undone") },
+		"edit.redo":         func(a *app) error { return a.repeat(a.ed.Redo, "redone") },
+		"edit.fill":         (*app).fillPrompt,
+		"edit.paste":        (*app).paste,
+		"edit.insert":       func(a *app) error { return a.ed.Insert() },
+		"edit.delete":       func(a *app) error { return a.ed.Delete() },
+		"select.toggle":     (*app).toggleSelection,
+		"copy.hex":          func(a *app) error { return a.copySelection(false) },
+		"copy.text":         func(a *app) error { return a.copySelection(true) },
+		"search.forward":    func(a *app) error { a.searchPrompt(false); return nil },
+		"search.backward":   func(a *app) error { a.searchPrompt(true); return nil },
+		"search.next":       func(a *app) error { return a.ed.SearchNext() },
+		"search.prev":       func(a *app) error { return a.ed.SearchPrev() },
+		"bookmark.set":      (*app).setBookmark,
+		"bookmark.list":     (*app).listBookmarks,
+		"bookmark.next":     func(a *app) error { return a.jumpBookmark(a.ed.NextBookmark) },
+		"bookmark.prev":     func(a *app) error { return a.jumpBookmark(a.ed.PrevBookmark) },
+		"file.flush":        (*app).flush,
+		"file.quit":         func(a *app) error { a.tv.Stop(); return nil },
+		"command.prompt":    (*app).commandPrompt,
+		"inspector.toggle":  func(a *app) error { a.toggleInspector(); return nil },
+		"help.toggle":       func(a *app) error { a.showOverlay(pageHelp); return nil },
+		"live.pause":        (*app).noLiveMode,
+		"changes.toggle":    (*app).noLiveMode,
+	}
+}
+
+// repeat runs fn count times, stopping at the first error, and says what it did.
+func (a *app) repeat(fn func() error, done string) error {
+	n := 0
+	for ; n < a.count; n++ {
+		if err := fn(); err != nil {
+			if n == 0 {
+				return err
+			}
+			break
+		}
+	}
+	if n > 1 {
+		done = fmt.Sprintf("%s %d changes", done, n)
+	}
+	a.say(done)
+	return nil
+}
+
+func (a *app) toggleEdit() error {
+	if err := a.ed.ToggleMode(); err != nil {
+		return err
+	}
+	if a.ed.Mode() == editor.EditMode {
+		a.say(fmt.Sprintf("edit mode: typing overwrites bytes in place (%s switches column, %s leaves)",
+			a.keyFor("column.toggle"), a.keyFor("mode.view")))
+	}
+	return nil
+}
+
+// escape backs out of one thing at a time: a search under way, edit mode, the selection, the
+// highlighted matches.
+func (a *app) escape() error {
+	switch {
+	case a.ed.CancelSearch():
+		a.searching = ""
+		a.say("search cancelled")
+	case a.ed.Mode() == editor.EditMode:
+		return a.ed.SetMode(editor.ViewMode)
+	case a.ed.ClearSelection():
+	case a.ed.HideMatches():
+	}
+	return nil
+}
+
+func (a *app) startReplace() error {
+	if !a.ed.Writable() {
+		return editor.ErrReadOnly
+	}
+	a.replacing = &replaceState{}
+	if a.ed.Column() == editor.TextColumn {
+		a.say("replace: type the character for the byte at the cursor")
+	} else {
+		a.say("replace: type two hex digits for the byte at the cursor")
+	}
+	return nil
+}
+
+func (a *app) gotoPrompt() error {
+	a.ask("goto: ", "0x1F00 hex · 1234 decimal · +N or -N from the cursor · 50% · end-N", a.ed.Goto)
+	return nil
+}
+
+func (a *app) fillPrompt() error {
+	if !a.ed.Writable() {
+		return editor.ErrReadOnly
+	}
+	sel := a.ed.Selection()
+	if sel.Empty() {
+		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
+	}
+	a.ask(fmt.Sprintf("fill %d bytes: ", sel.Len()), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
+	return nil
+}
+
+func (a *app) fill(text string) error {
+	pattern, err := parseHexBytes(text)
+	if err != nil {
+		return err
+	}
+	sel := a.ed.Selection()
+	if err := a.ed.Fill(pattern); err != nil {
+		return err
+	}
+	a.say(fmt.Sprintf("filled %d bytes at 0x%X", sel.Len(), sel.Start))
+	return nil
+}
+
+// parseHexBytes reads bytes written as hex: "00", "DEADBEEF", "de ad be ef", "de:ad", "0xFF",
+// across lines.
+func parseHexBytes(text string) ([]byte, error) {
+	var digits strings.Builder
+	for _, group := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == ':' || r == ',' }) {
+		if len(group) > 2 && (group[:2] == "0x" || group[:2] == "0X") {
+			group = group[2:]
+		}
+		digits.WriteString(group)
+	}
+	if digits.Len() == 0 {
+		return nil, errors.New("no bytes given: type hex bytes such as 00 or DE AD BE EF")
+	}
+	b, err := hex.DecodeString(digits.String())
+	if err != nil || digits.Len()%2 != 0 {
+		return nil, fmt.Errorf("%q is not hex bytes: write each byte as two hex digits, such as 00 or DE AD BE EF", text)
+	}
+	return b, nil
+}
+
+func (a *app) paste() error {
+	note, err := a.ed.Paste()
+	if err != nil {
+		return err
+	}
+	a.say(note)
+	return nil
+}
+
+func (a *app) toggleSelection() error {
+	a.ed.ToggleSelection()
+	if sel := a.ed.Selection(); !sel.Empty() {
+		a.say(fmt.Sprintf("selection: move to extend it, %s to fix it, then %s fills, %s copies",
+			a.keyFor("select.toggle"), a.keyFor("edit.fill"), a.keyFor("copy.hex")))
+	}
+	return nil
+}
+
+// maxClipboard bounds what is sent to the terminal's clipboard (OSC 52): terminals drop or
+// choke on larger sequences. Larger copies stay in the register for paste.
+const maxClipboard = 100_000
+
+func (a *app) copySelection(asText bool) error {
+	sel := a.ed.Selection()
+	clip, err := a.ed.Copy(asText)
+	if err != nil {
+		return err
+	}
+	how := "hex"
+	if asText {
+		how = "text"
+	}
+	if len(clip) > maxClipboard || a.screen == nil {
+		a.say(fmt.Sprintf("copied %d bytes for paste; too large for the terminal clipboard", sel.Len()))
+		return nil
+	}
+	a.screen.SetClipboard([]byte(clip))
+	a.say(fmt.Sprintf("copied %d bytes as %s (terminal clipboard and paste register)", sel.Len(), how))
+	return nil
+}
+
+func (a *app) searchPrompt(backward bool) {
+	kind := "hex"
+	if a.ed.Column() == editor.TextColumn {
+		kind = "text"
+	}
+	label := "search"
+	if backward {
+		label = "search back"
+	}
+	hint := "x: hex (?? any byte) · t: text · i: text in any case · u: UTF-16LE · ui: UTF-16LE in any case"
+	a.ask(fmt.Sprintf("%s %s: ", label, kind), hint, func(text string) error {
+		return a.search(text, backward)
+	})
+}
+
+func (a *app) search(text string, backward bool) error {
+	p, err := parseSearch(text, a.ed.Column())
+	if err != nil {
+		return err
+	}
+	if err := a.ed.StartSearch(p, backward); err != nil {
+		return err
+	}
+	a.searching = fmt.Sprintf("searching %s… (%s cancels)", p, a.keyFor("mode.view"))
+	return nil
+}
+
+// parseSearch reads what the search prompt was given. A prefix says what it is: "x:" hex bytes
+// with ?? for any byte, "t:" text, "i:" text in any case (ASCII), "u:" UTF-16LE text, "ui:"
+// UTF-16LE in any case. Without one, the column decides: text in the text column; hex in the hex
+// column, or text when it is not hex.
+func parseSearch(text string, column editor.Column) (editor.Pattern, error) {
+	prefixes := []struct {
+		prefix string
+		parse  func(string) (editor.Pattern, error)
+	}{
+		{"x:", editor.ParseHexPattern},
+		{"t:", func(s string) (editor.Pattern, error) { return editor.TextPattern(s, false) }},
+		{"i:", func(s string) (editor.Pattern, error) { return editor.TextPattern(s, true) }},
+		{"ui:", func(s string) (editor.Pattern, error) { return editor.UTF16Pattern(s, true) }},
+		{"u:", func(s string) (editor.Pattern, error) { return editor.UTF16Pattern(s, false) }},
+	}
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(text, p.prefix); ok {
+			return p.parse(rest)
+		}
+	}
+	if column == editor.TextColumn {
+		return editor.TextPattern(text, false)
+	}
+	if p, err := editor.ParseHexPattern(text); err == nil {
+		return p, nil
+	}
+	return editor.TextPattern(text, false)
+}
+
+func (a *app) setBookmark() error {
+	for _, b := range a.ed.Bookmarks() {
+		if b.Offset == a.ed.Cursor() {
+			a.ed.ToggleBookmark("")
+			a.say(fmt.Sprintf("bookmark at 0x%X removed", b.Offset))
+			return nil
+		}
+	}
+	a.ask("bookmark name: ", fmt.Sprintf("optional; Enter sets the bookmark at 0x%X", a.ed.Cursor()), func(name string) error {
+		a.ed.ToggleBookmark(strings.TrimSpace(name))
+		a.say(fmt.Sprintf("bookmark set at 0x%X (%s lists them)", a.ed.Cursor(), a.keyFor("bookmark.list")))
+		return nil
+	})
+	return nil
+}
+
+func (a *app) jumpBookmark(jump func() (editor.Bookmark, error)) error {
+	b, err := jump()
+	if err != nil {
+		return err
+	}
+	a.say("bookmark " + b.String())
+	return nil
+}
+
+func (a *app) flush() error {
+	n, err := a.ed.Flush()
+	switch {
+	case err != nil:
+		return err
+	case n == 0:
+		a.say("nothing to flush")
+	case !a.ed.FileBacked():
+		a.say(fmt.Sprintf("%d bytes are in shared memory already: a named mapping has no file to flush to", n))
+	default:
+		a.say(fmt.Sprintf("flushed %d bytes to %s", n, a.ed.Name()))
+	}
+	return nil
+}
+
+func (a *app) noLiveMode() error {
+	return errors.New("live updates are not available in this session: they come with live mode (mmhex watch)")
+}
+
+func (a *app) commandPrompt() error {
+	a.ask(":", "goto OFFSET · w · q · wq · set cols=N · /TEXT · ?TEXT · fill HEX · mark NAME · help", a.command)
+	return nil
+}
+
+// command runs a command-line command: an offset or goto, w, q, wq, set cols=N, /text, ?text,
+// fill HEX, mark [NAME], help.
+func (a *app) command(line string) error {
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return nil
+	}
+	if rest, ok := strings.CutPrefix(line, "/"); ok {
+		return a.search(rest, false)
+	}
+	if rest, ok := strings.CutPrefix(line, "?"); ok {
+		return a.search(rest, true)
+	}
+	name, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case "goto", "g":
+		return a.ed.Goto(arg)
+	case "w", "write", "flush":
+		return a.flush()
+	case "q", "quit", "wq", "x", "exit":
+		a.tv.Stop()
+		return nil
+	case "q!":
+		return fmt.Errorf("edits cannot be discarded: they are written in place as you type; undo them (%s), then quit", a.keyFor("edit.undo"))
+	case "set":
+		return a.set(arg)
+	case "fill":
+		return a.fill(arg)
+	case "mark", "bookmark":
+		a.ed.ToggleBookmark(arg)
+		return nil
+	case "help":
+		a.showOverlay(pageHelp)
+		return nil
+	}
+	if _, err := editor.ParseOffset(line, 0, a.ed.Size()); err == nil {
+		return a.ed.Goto(line)
+	}
+	return fmt.Errorf("unknown command %q: try goto OFFSET, w, q, wq, set cols=N, /TEXT, ?TEXT, fill HEX, mark NAME, help", line)
+}
+
+func (a *app) set(arg string) error {
+	key, value, _ := strings.Cut(arg, "=")
+	switch strings.TrimSpace(key) {
+	case "cols":
+		n, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil || n < 0 || n > maxCols {
+			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", maxCols)
+		}
+		a.view.SetColumns(n)
+		return nil
+	}
+	return fmt.Errorf("unknown setting %q: try set cols=N", arg)
+}

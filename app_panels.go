@@ -1,0 +1,155 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/hexview"
+	"github.com/mmhex/mmhex/keymap"
+)
+
+func (a *app) toggleInspector() {
+	a.inspectorOn = !a.inspectorOn
+	if a.inspectorOn && a.screen != nil {
+		if width, _ := a.screen.Size(); width < minInspectorScreen {
+			a.say(fmt.Sprintf("the inspector needs a terminal %d columns wide; it shows when this one is", minInspectorScreen))
+		}
+	}
+}
+
+// fitInspector shows the inspector panel when it is on and the screen is wide enough for it.
+func (a *app) fitInspector(screen tcell.Screen) {
+	width := 0
+	if w, _ := screen.Size(); a.inspectorOn && w >= minInspectorScreen {
+		width = inspectorWidth
+	}
+	a.body.ResizeItem(a.inspector, width, 0)
+}
+
+// inspectorText decodes the bytes at the cursor, one line per type: first those one byte
+// decides, then the multi-byte types little-endian, then big-endian.
+func inspectorText(ed *editor.Editor, cursor int64) string {
+	var buf [8]byte
+	n, _ := ed.ReadAt(buf[:], cursor)
+	fields := editor.Inspect(buf[:max(n, 0)])
+	var single, little, big strings.Builder
+	const valueWidth = inspectorWidth - 2 - 8
+	line := func(sb *strings.Builder, name, value string) {
+		if len([]rune(value)) > valueWidth {
+			value = string([]rune(value)[:valueWidth-1]) + "…"
+		}
+		fmt.Fprintf(sb, "%-7s %s\n", name, value)
+	}
+	for _, f := range fields {
+		if f.Big == "" {
+			line(&single, f.Name, f.Little)
+			continue
+		}
+		line(&little, f.Name, f.Little)
+		line(&big, f.Name, f.Big)
+	}
+	return single.String() + "─ little-endian ─\n" + little.String() + "─ big-endian ─\n" + big.String()
+}
+
+// showOverlay shows the help or the bookmark list over the editor.
+func (a *app) showOverlay(page string) {
+	a.overlay = page
+	a.pages.ShowPage(page)
+	switch page {
+	case pageHelp:
+		a.help.ScrollToBeginning()
+		a.tv.SetFocus(a.help)
+	case pageMarks:
+		a.tv.SetFocus(a.marks)
+	}
+}
+
+func (a *app) closeOverlay() {
+	a.pages.HidePage(a.overlay)
+	a.overlay = ""
+	a.tv.SetFocus(a.view)
+}
+
+// overlayKey handles a key while an overlay is open: the keys of the action that opened it, of
+// mode.view and of file.quit close it; Ctrl-C is swallowed (tview would quit on it); other keys
+// go to the overlay itself (scrolling, choosing).
+func (a *app) overlayKey(ev *tcell.EventKey) *tcell.EventKey {
+	action := a.singleKey[hexview.KeyName(ev)]
+	switch {
+	case action == "mode.view",
+		action == "help.toggle" && a.overlay == pageHelp,
+		action == "bookmark.list" && a.overlay == pageMarks:
+		a.closeOverlay()
+		return nil
+	case action == "file.quit":
+		a.closeOverlay()
+		a.tv.Stop()
+		return nil
+	case ev.Key() == tcell.KeyCtrlC:
+		return nil
+	}
+	return ev
+}
+
+func (a *app) listBookmarks() error {
+	marks := a.ed.Bookmarks()
+	if len(marks) == 0 {
+		return fmt.Errorf("no bookmarks: %s sets one at the cursor", a.keyFor("bookmark.set"))
+	}
+	a.marks.Clear()
+	current := 0
+	for i, b := range marks {
+		off := b.Offset
+		a.marks.AddItem(b.String(), "", 0, func() {
+			a.closeOverlay()
+			a.ed.SetCursor(off)
+		})
+		if off <= a.ed.Cursor() {
+			current = i
+		}
+	}
+	a.marks.SetCurrentItem(current)
+	a.showOverlay(pageMarks)
+	return nil
+}
+
+// helpText writes the help screen from the keymap in force, so it shows the keys that work.
+func helpText(km *keymap.Keymap) string {
+	var sb strings.Builder
+	group := ""
+	for _, l := range km.Help() {
+		if l.Group != group {
+			if group != "" {
+				sb.WriteByte('\n')
+			}
+			group = l.Group
+			sb.WriteString(group + "\n")
+		}
+		fmt.Fprintf(&sb, "  %-24s %s\n", strings.Join(l.Keys, ", "), l.Description)
+	}
+	sb.WriteString(`
+Edit mode
+  In the hex column hex digits overwrite the byte at the cursor, high nibble first;
+  in the text column characters overwrite bytes. Every edit is written in place at once
+  and can be undone; flushing makes the edits durable, and quitting flushes them.
+
+Search prompt
+  In the hex column: hex bytes with ?? for any byte (DE AD ?? EF), or text when it is
+  not hex. In the text column: text. Prefixes choose: x: hex, t: text, i: text in any
+  case, u: UTF-16LE text, ui: UTF-16LE in any case.
+
+Goto prompt
+  0x1F00 (hex), 1234 (decimal), +N or -N (from the cursor), 50% (of the file), end, end-N
+
+Command line
+  goto OFFSET (or just OFFSET), w (flush), q, wq, set cols=N (0 fits the terminal),
+  /TEXT, ?TEXT (search), fill HEX (the selection), mark [NAME] (bookmark), help
+`)
+	if km.Preset() == "vim" {
+		sb.WriteString("\nA number typed before a key repeats it: 5 j moves down five rows.\n")
+	}
+	return sb.String()
+}

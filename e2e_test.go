@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mmhex/mmhex/internal/testdir"
+)
+
+// The end-to-end tests run the real binary in tmux, send keys, and read the screen with
+// capture-pane and the file with os.ReadFile.
+
+// buildBinary builds mmhex into a temporary directory.
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(testdir.New(t), "mmhex")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// tmux is a tmux server of its own (a unique -L socket) holding one 120x40 pane.
+type tmux struct {
+	t      testing.TB
+	socket string
+	dir    string
+	conf   string
+}
+
+var tmuxSockets atomic.Int64
+
+// newTmux prepares a tmux server with no status line, so the pane is the whole 120x40 window.
+// It skips the test when tmux is not installed.
+func newTmux(t testing.TB) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed; the end-to-end tests need it (apt-get install tmux)")
+	}
+	tm := &tmux{
+		t:      t,
+		socket: fmt.Sprintf("mmhex-e2e-%d-%d", os.Getpid(), tmuxSockets.Add(1)),
+		dir:    testdir.New(t),
+	}
+	conf := filepath.Join(tm.dir, "tmux.conf")
+	if err := os.WriteFile(conf, []byte("set -g status off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm.conf = conf
+	t.Cleanup(func() { exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+// run runs a tmux command on this server and returns its output.
+func (tm *tmux) run(args ...string) string {
+	tm.t.Helper()
+	cmd := exec.Command("tmux", append([]string{"-L", tm.socket, "-f", tm.conf}, args...)...)
+	// An empty configuration directory, so that no user key file changes the bindings.
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+tm.dir, "TERM=xterm-256color")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// start runs the command line in a new 120x40 session. A shell around it records its process
+// ID, its stderr and its exit status in files, then keeps the pane open, so the screen after the
+// exit can be read. (tmux's own pane_dead_status is not used: tmux 3.3 sometimes leaves a pane
+// whose program exited undead for many seconds.)
+func (tm *tmux) start(args ...string) {
+	tm.t.Helper()
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	file := func(name string) string { return filepath.Join(tm.dir, name) }
+	script := fmt.Sprintf(`sh -c 'echo $$ >%s; exec "$@" 2>%s' mmhex %s; echo $? >%s; exec sleep 3600`,
+		file("pid"), file("stderr"), strings.Join(quoted, " "), file("status"))
+	tm.run("new-session", "-d", "-x", "120", "-y", "40", script)
+}
+
+func (tm *tmux) screen() string { return tm.run("capture-pane", "-p") }
+
+func (tm *tmux) send(keys ...string) { tm.run(append([]string{"send-keys"}, keys...)...) }
+
+func (tm *tmux) sendText(text string) { tm.run("send-keys", "-l", text) }
+
+// waitFor polls the screen until it shows text (bounded), and returns it.
+func (tm *tmux) waitFor(text string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := tm.screen()
+		if strings.Contains(s, text) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the screen never showed %q; it shows:\n%s", text, s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// pid returns the process ID of mmhex.
+func (tm *tmux) pid() int {
+	tm.t.Helper()
+	b, err := os.ReadFile(filepath.Join(tm.dir, "pid"))
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	return pid
+}
+
+// exited waits for the program to end and returns its exit status and what it wrote to stderr.
+func (tm *tmux) exited() (int, string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, err := os.ReadFile(filepath.Join(tm.dir, "status"))
+		if err == nil && bytes.HasSuffix(status, []byte("\n")) {
+			code, err := strconv.Atoi(strings.TrimSpace(string(status)))
+			if err != nil {
+				tm.t.Fatalf("exit status %q: %v", status, err)
+			}
+			stderr, _ := os.ReadFile(filepath.Join(tm.dir, "stderr"))
+			return code, string(stderr)
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("mmhex did not exit; the screen shows:\n%s", tm.screen())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// copySample copies testdata/sample.bin to a temporary file.
+func copySample(t *testing.T) (string, []byte) {
+	t.Helper()
+	data := sample(t)
+	path := filepath.Join(testdir.New(t), "sample.bin")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, data
+}
+
+func wantFileBytes(t *testing.T, path string, want []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("file holds % X, want % X", got, want)
+	}
+}
+
+func TestEndToEnd(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, path)
+	tm.waitFor("00000000 │ 7f 45 4c 46 02 01 01 00")
+	tm.waitFor("VIEW  sample.bin")
+
+	tm.send("Right", "Right")
+	tm.waitFor("0x2 (2)")
+	tm.send("IC") // tmux's name for Insert
+	tm.waitFor("EDIT")
+	tm.sendText("4142")
+	tm.waitFor("00000000 │ 7f 45 41 42 02 01")
+	tm.waitFor("2 unflushed")
+
+	tm.send("C-s")
+	tm.waitFor("flushed 2 bytes")
+	wantFileBytes(t, path, patched(data, 2, 0x41, 0x42))
+
+	tm.send("C-z")
+	tm.waitFor("00000000 │ 7f 45 4c 46 02 01")
+	wantFileBytes(t, path, data)
+
+	tm.send("Escape")
+	tm.waitFor("VIEW")
+	tm.send("C-f")
+	tm.waitFor("search hex")
+	tm.sendText("t:world")
+	tm.send("Enter")
+	tm.waitFor(`"world" at 0x5A`)
+	tm.send("IC")
+	tm.waitFor("EDIT")
+	tm.sendText("57") // 'W'
+	tm.waitFor("e: Hello, World!")
+
+	tm.send("C-q")
+	code, stderr := tm.exited()
+	if code != 0 {
+		t.Errorf("exit status %d, want 0 (stderr %q)", code, stderr)
+	}
+	if want := "mmhex: flushed 3 changed bytes to " + path + "\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+	wantFileBytes(t, path, patched(data, 0x5A, 'W'))
+}
+
+func TestEndToEndVim(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, "--keys", "vim", path)
+	tm.waitFor("00000000 │ 7f 45 4c 46")
+	tm.sendText("4l")
+	tm.waitFor("0x4 (4)")
+	tm.sendText("R")
+	tm.waitFor("EDIT")
+	tm.sendText("c0de")
+	tm.waitFor("00000000 │ 7f 45 4c 46 c0 de 01 00")
+	tm.send("Escape")
+	tm.waitFor("VIEW")
+	tm.sendText("/")
+	tm.waitFor("search hex")
+	tm.sendText("de ad ?? ef")
+	tm.send("Enter")
+	tm.waitFor("not found: DE AD ?? EF")
+	tm.sendText(":wq")
+	tm.send("Enter")
+	code, stderr := tm.exited()
+	if code != 0 || !strings.Contains(stderr, "flushed 2 changed bytes") {
+		t.Errorf("exit status %d, stderr %q; want 0 and the 2 bytes flushed", code, stderr)
+	}
+	wantFileBytes(t, path, patched(data, 4, 0xC0, 0xDE))
+}
+
+func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, path)
+	tm.waitFor("00000000 │ 7f 45 4c 46")
+	tm.send("IC")
+	tm.waitFor("EDIT")
+	tm.sendText("00")
+	tm.waitFor("1 unflushed")
+	p, err := os.FindProcess(tm.pid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := tm.exited()
+	if code != 128+int(syscall.SIGTERM) {
+		t.Errorf("exit status %d, want %d", code, 128+int(syscall.SIGTERM))
+	}
+	if !strings.Contains(stderr, "flushed 1 changed bytes") || !strings.Contains(stderr, "stopped by signal terminated") {
+		t.Errorf("stderr %q, want it to report the flush and the signal", stderr)
+	}
+	// The terminal was restored: the pane shows the shell's screen again, not the editor's.
+	if s := tm.screen(); strings.Contains(s, "00000000 │") {
+		t.Errorf("the editor's screen is still shown after it exited:\n%s", s)
+	}
+	wantFileBytes(t, path, patched(data, 0, 0))
+}
+
+// BenchmarkStartupTmux measures, in a tmux pane, the time from starting mmhex on a 16 GiB sparse
+// file to its first row on screen, and its resident memory then. For comparison, "tmux-baseline"
+// is the same for cat printing one row, which is what tmux and the polling cost by themselves.
+func BenchmarkStartupTmux(b *testing.B) {
+	tm := newTmux(b)
+	bin := buildBinary(b)
+	big := filepath.Join(testdir.New(b), "big.bin")
+	f, err := os.Create(big)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Truncate(16 << 30); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	row := filepath.Join(tm.dir, "row.txt")
+	if err := os.WriteFile(row, []byte("00000000 │ 00 00\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	tm.run("new-session", "-d", "-x", "120", "-y", "40", "sleep 3600")
+
+	measure := func(b *testing.B, command string, memory bool) {
+		var rss int64
+		for i := 0; b.Loop(); i++ {
+			window := fmt.Sprintf("w%d", i)
+			start := time.Now()
+			tm.run("new-window", "-d", "-n", window, command)
+			for !strings.Contains(tm.run("capture-pane", "-p", "-t", ":"+window), "00000000 │") {
+				if time.Since(start) > 10*time.Second {
+					b.Fatalf("no first row within 10 s:\n%s", tm.run("capture-pane", "-p", "-t", ":"+window))
+				}
+			}
+			b.StopTimer()
+			if memory {
+				pid, _ := strconv.Atoi(strings.TrimSpace(tm.run("display-message", "-p", "-t", ":"+window, "#{pane_pid}")))
+				rss = max(rss, vmRSS(pid))
+			}
+			tm.run("kill-window", "-t", ":"+window)
+			b.StartTimer()
+		}
+		if rss > 0 {
+			b.ReportMetric(float64(rss)/1024, "MiB-RSS")
+		}
+	}
+	b.Run("mmhex-16GiB", func(b *testing.B) { measure(b, "exec "+bin+" "+big, true) })
+	b.Run("tmux-baseline", func(b *testing.B) { measure(b, "cat "+row+"; exec sleep 3600", false) })
+}
+
+// vmRSS returns a process's resident memory in KiB from /proc, or 0 where there is none.
+func vmRSS(pid int) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}

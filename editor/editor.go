@@ -1,0 +1,523 @@
+// Package editor is mmhex's model of an editing session: the cursor and scroll position, the
+// selection, in-place writes through the mapping with their undo and redo history, the set of
+// unflushed ranges, goto, search, bookmarks and the data inspector's decoding. It knows nothing of
+// terminals: the widget draws from the plain ViewState snapshot the editor hands out.
+package editor
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Storage is what the editor needs of the mapped object (a *mmap.Mapping satisfies it): writes
+// reach the page cache at once, and Flush makes a range durable.
+type Storage interface {
+	Name() string
+	Size() int64
+	Writable() bool
+	FileBacked() bool
+	ReadAt(p []byte, off int64) (int, error)
+	WriteAt(p []byte, off int64) (int, error)
+	Scan(off, length int64, overlap int, fn func(chunk []byte, at int64) error) error
+	Flush(off, length int64) error
+}
+
+// Errors callers tell apart with errors.Is.
+var (
+	// ErrReadOnly refuses edit mode and every write on a read-only mapping.
+	ErrReadOnly = errors.New("editor: the mapping is open read-only, so its bytes cannot be changed")
+	// ErrFixedSize refuses inserting and deleting bytes.
+	ErrFixedSize = errors.New("a memory mapping has a fixed size: bytes can be overwritten (edit mode, fill, paste) but not inserted or deleted")
+	// ErrNotEditMode refuses typed input outside edit mode.
+	ErrNotEditMode = errors.New("editor: not in edit mode")
+	// ErrEmpty refuses cursor-based edits on an empty mapping.
+	ErrEmpty = errors.New("editor: the mapping is empty")
+	// ErrNoSelection refuses fill and copy when nothing is selected.
+	ErrNoSelection = errors.New("editor: nothing is selected (start a selection first)")
+	// ErrRegisterEmpty refuses paste before anything was copied.
+	ErrRegisterEmpty = errors.New("editor: nothing to paste (copy a selection first)")
+	// ErrTooLarge refuses an action whose copy or undo record would not fit in memory comfortably.
+	ErrTooLarge = errors.New("editor: too large")
+)
+
+const (
+	// defaultCols is the row width before the view has reported its own.
+	defaultCols = 16
+	// groupSize is the number of bytes cursor.next-group and cursor.prev-group step over.
+	groupSize = 4
+	// maxActionBytes bounds the bytes one fill or paste may change: their old bytes are kept for
+	// undo, in memory.
+	maxActionBytes = 256 << 20
+	// maxCopyBytes bounds a copy: it lives in memory and travels to the terminal as OSC 52.
+	maxCopyBytes = 64 << 20
+	// foreignLifetime is how long bytes another process changed stay highlighted.
+	foreignLifetime = 2 * time.Second
+)
+
+// Editor is one editing session over a Storage. Its methods are safe for concurrent use: one
+// mutex guards the state, exported methods take it and call unexported twins.
+type Editor struct {
+	mu  sync.Mutex
+	st  Storage
+	now func() time.Time
+
+	size      int64
+	cursor    int64
+	top       int64
+	rows      int // visible rows, as the view last reported them
+	cols      int // bytes per row, as the view last reported them
+	lowNibble bool
+	column    Column
+	mode      Mode
+
+	selecting bool // the selection follows the cursor
+	anchor    int64
+	selection Range
+
+	register []byte
+	history  history
+	// unflushed holds the ranges written since the last flush, sorted and merged.
+	unflushed []Range
+
+	bookmarks []Bookmark
+	foreign   []Highlight
+	search    searchState
+}
+
+// New returns an editor over st in view mode with the cursor at offset 0.
+func New(st Storage) *Editor {
+	return &Editor{st: st, now: time.Now, size: st.Size(), rows: 1, cols: defaultCols}
+}
+
+// Name returns the path or mapping name of the storage.
+func (e *Editor) Name() string { return e.st.Name() }
+
+// Size returns the size of the storage in bytes.
+func (e *Editor) Size() int64 { return e.size }
+
+// Writable reports whether the storage accepts writes.
+func (e *Editor) Writable() bool { return e.st.Writable() }
+
+// FileBacked reports whether Flush has a file to write to.
+func (e *Editor) FileBacked() bool { return e.st.FileBacked() }
+
+// ReadAt reads from the storage; with ViewState it makes the Editor the widget's byte source.
+func (e *Editor) ReadAt(p []byte, off int64) (int, error) { return e.st.ReadAt(p, off) }
+
+// ViewState records the visible rows and the bytes per row, scrolls so that the cursor is visible,
+// and returns a snapshot for drawing one frame.
+func (e *Editor) ViewState(rows, cols int) ViewState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.viewState(rows, cols)
+}
+
+func (e *Editor) viewState(rows, cols int) ViewState {
+	e.rows, e.cols = max(rows, 1), max(cols, 1)
+	e.scrollToCursor()
+	vs := ViewState{
+		Size:      e.size,
+		Top:       e.top,
+		Cursor:    e.cursor,
+		LowNibble: e.lowNibble,
+		Column:    e.column,
+		Mode:      e.mode,
+		Selection: e.selection,
+	}
+	vs.Highlights = e.highlights(Range{e.top, min(e.size, e.top+e.pageBytes())})
+	return vs
+}
+
+// pageBytes is the number of bytes on one screen.
+func (e *Editor) pageBytes() int64 { return int64(e.rows) * int64(e.cols) }
+
+// scrollToCursor moves top, a multiple of the row width, by as little as keeps the cursor visible.
+func (e *Editor) scrollToCursor() {
+	cols := int64(e.cols)
+	e.top -= e.top % cols
+	row := e.cursor - e.cursor%cols
+	if row < e.top {
+		e.top = row
+	}
+	if last := e.top + e.pageBytes() - cols; row > last {
+		e.top = row - e.pageBytes() + cols
+	}
+	e.top = min(e.top, e.maxTop())
+	e.top = max(e.top, 0)
+}
+
+// maxTop is the top offset that shows the last row at the bottom of the screen.
+func (e *Editor) maxTop() int64 {
+	if e.size == 0 {
+		return 0
+	}
+	cols := int64(e.cols)
+	lastRow := (e.size - 1) - (e.size-1)%cols
+	return max(lastRow-e.pageBytes()+cols, 0)
+}
+
+// Status is what the status bar shows, taken in one snapshot.
+type Status struct {
+	Name       string
+	Size       int64
+	Cursor     int64
+	Column     Column
+	Mode       Mode
+	Writable   bool
+	FileBacked bool
+	LowNibble  bool
+	Selection  Range
+	// Unflushed is the number of bytes written since the last flush.
+	Unflushed int64
+	// Searching is true while a search runs in the background.
+	Searching bool
+}
+
+// Status returns a snapshot for the status bar.
+func (e *Editor) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Status{
+		Name:       e.st.Name(),
+		Size:       e.size,
+		Cursor:     e.cursor,
+		Column:     e.column,
+		Mode:       e.mode,
+		Writable:   e.st.Writable(),
+		FileBacked: e.st.FileBacked(),
+		LowNibble:  e.lowNibble,
+		Selection:  e.selection,
+		Unflushed:  e.unflushedBytes(),
+		Searching:  e.search.cancel != nil,
+	}
+}
+
+// Cursor returns the cursor's offset.
+func (e *Editor) Cursor() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cursor
+}
+
+// SetCursor places the cursor at off, clamped to the mapping (a mouse click, a bookmark jump).
+func (e *Editor) SetCursor(off int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.moveTo(off)
+}
+
+// moveTo places the cursor at off, clamped, ends a typing run and extends an active selection.
+func (e *Editor) moveTo(off int64) {
+	e.history.endRun()
+	e.lowNibble = false
+	e.cursor = max(0, min(off, e.size-1))
+	if e.selecting {
+		e.selection = Range{min(e.anchor, e.cursor), max(e.anchor, e.cursor) + 1}
+	}
+}
+
+// Move moves the cursor by n bytes (negative: backwards), stopping at either end.
+func (e *Editor) Move(n int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.moveTo(e.cursor + n)
+}
+
+// MoveRows moves the cursor by n rows, stopping at either end.
+func (e *Editor) MoveRows(n int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.moveRows(n)
+}
+
+func (e *Editor) moveRows(n int64) {
+	cols := int64(e.cols)
+	to := e.cursor + n*cols
+	if to >= e.size {
+		// A partial last row: land in it if it is below the cursor's row, otherwise stay put.
+		if lastRow := (e.size - 1) / cols; lastRow > e.cursor/cols {
+			to = e.size - 1
+		} else {
+			to = e.cursor
+		}
+	}
+	if to < 0 {
+		to = e.cursor % cols
+	}
+	e.moveTo(to)
+}
+
+// MovePages moves the cursor and the view by n screens, so the cursor keeps its place on screen.
+func (e *Editor) MovePages(n int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	rows := int64(max(e.rows-1, 1)) // keep one row of context, as pagers do
+	e.top = max(0, min(e.top+n*rows*int64(e.cols), e.maxTop()))
+	e.moveRows(n * rows)
+}
+
+// Scroll moves the view by n rows (the mouse wheel); the cursor moves only as far as it must to
+// stay visible, keeping its column.
+func (e *Editor) Scroll(n int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cols := int64(e.cols)
+	e.top = max(0, min(e.top+n*cols, e.maxTop()))
+	first, last := e.top, e.top+e.pageBytes()-cols
+	row := e.cursor - e.cursor%cols
+	switch {
+	case row < first:
+		e.moveTo(first + e.cursor%cols)
+	case row > last:
+		e.moveTo(last + e.cursor%cols)
+	}
+}
+
+// RowStart moves the cursor to the first byte of its row.
+func (e *Editor) RowStart() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.moveTo(e.cursor - e.cursor%int64(e.cols))
+}
+
+// RowEnd moves the cursor to the last byte of its row.
+func (e *Editor) RowEnd() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cols := int64(e.cols)
+	e.moveTo(e.cursor - e.cursor%cols + cols - 1)
+}
+
+// FileStart moves the cursor to offset 0.
+func (e *Editor) FileStart() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.moveTo(0)
+}
+
+// FileEnd moves the cursor to the last byte.
+func (e *Editor) FileEnd() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.moveTo(e.size - 1)
+}
+
+// NextGroup moves the cursor to the start of the n-th next group of four bytes.
+func (e *Editor) NextGroup(n int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.moveTo(e.cursor - e.cursor%groupSize + n*groupSize)
+}
+
+// PrevGroup moves the cursor to the start of its group, or of the previous group when it is there
+// already, n times.
+func (e *Editor) PrevGroup(n int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	start := e.cursor - e.cursor%groupSize
+	if start == e.cursor {
+		start -= groupSize
+	}
+	e.moveTo(start - (n-1)*groupSize)
+}
+
+// Goto moves the cursor to the offset expr names: hex 0x…, decimal, +N/-N relative to the cursor,
+// or N% of the file (see ParseOffset).
+func (e *Editor) Goto(expr string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	off, err := ParseOffset(expr, e.cursor, e.size)
+	if err != nil {
+		return err
+	}
+	e.moveTo(off)
+	return nil
+}
+
+// Column returns the column typed input goes to.
+func (e *Editor) Column() Column {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.column
+}
+
+// SetColumn sends typed input to column c.
+func (e *Editor) SetColumn(c Column) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.history.endRun()
+	e.lowNibble = false
+	e.column = c
+}
+
+// ToggleColumn switches between the hex and the text column.
+func (e *Editor) ToggleColumn() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.history.endRun()
+	e.lowNibble = false
+	e.column = 1 - e.column
+}
+
+// Mode returns the current mode.
+func (e *Editor) Mode() Mode {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.mode
+}
+
+// SetMode switches between view and edit mode. A read-only storage refuses edit mode with
+// ErrReadOnly. Leaving edit mode ends the typing run, so it is one undo step.
+func (e *Editor) SetMode(m Mode) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.setMode(m)
+}
+
+func (e *Editor) setMode(m Mode) error {
+	if m == EditMode && !e.st.Writable() {
+		return ErrReadOnly
+	}
+	if m == EditMode && e.size == 0 {
+		return ErrEmpty
+	}
+	e.history.endRun()
+	e.lowNibble = false
+	e.mode = m
+	return nil
+}
+
+// ToggleMode switches between view and edit mode; see SetMode.
+func (e *Editor) ToggleMode() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.setMode(1 - e.mode)
+}
+
+// TypeHex enters one hex digit in edit mode: the first goes into the cursor byte's high nibble,
+// the second into its low nibble and the cursor advances. It reports false for a rune that is not
+// a hex digit, writing nothing.
+func (e *Editor) TypeHex(r rune) (bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d, ok := hexDigit(r)
+	if !ok {
+		return false, nil
+	}
+	if err := e.checkTyping(); err != nil {
+		return true, err
+	}
+	old, err := e.byteAt(e.cursor)
+	if err != nil {
+		return true, err
+	}
+	b := old&0x0F | d<<4
+	if e.lowNibble {
+		b = old&0xF0 | d
+	}
+	if err := e.write(e.cursor, []byte{old}, []byte{b}, true); err != nil {
+		return true, err
+	}
+	if e.lowNibble {
+		e.advance(1)
+	} else {
+		e.lowNibble = true
+	}
+	return true, nil
+}
+
+// TypeText enters a character in edit mode: its UTF-8 bytes overwrite the bytes at the cursor,
+// which advances past them. Bytes that would pass the end of the mapping are dropped.
+func (e *Editor) TypeText(r rune) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.checkTyping(); err != nil {
+		return err
+	}
+	buf := utf8.AppendRune(nil, r)
+	buf = buf[:min(int64(len(buf)), e.size-e.cursor)]
+	old := make([]byte, len(buf))
+	if err := e.read(old, e.cursor); err != nil {
+		return err
+	}
+	if err := e.write(e.cursor, old, buf, true); err != nil {
+		return err
+	}
+	e.advance(int64(len(buf)))
+	return nil
+}
+
+func (e *Editor) checkTyping() error {
+	if e.mode != EditMode {
+		return ErrNotEditMode
+	}
+	return e.checkWritable()
+}
+
+func (e *Editor) checkWritable() error {
+	if !e.st.Writable() {
+		return ErrReadOnly
+	}
+	if e.size == 0 {
+		return ErrEmpty
+	}
+	return nil
+}
+
+// advance moves the cursor on after typed input without ending the typing run; at the last byte
+// it stays, so further input overwrites that byte again.
+func (e *Editor) advance(n int64) {
+	e.lowNibble = false
+	e.cursor = min(e.cursor+n, e.size-1)
+}
+
+// ReplaceByte overwrites the byte at the cursor with b as one undo step, in any mode; the cursor
+// stays (vim's r).
+func (e *Editor) ReplaceByte(b byte) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.checkWritable(); err != nil {
+		return err
+	}
+	e.history.endRun()
+	old, err := e.byteAt(e.cursor)
+	if err != nil {
+		return err
+	}
+	return e.write(e.cursor, []byte{old}, []byte{b}, false)
+}
+
+// Insert refuses: a mapping cannot grow. The error says what to do instead.
+func (e *Editor) Insert() error { return fmt.Errorf("editor: cannot insert: %w", ErrFixedSize) }
+
+// Delete refuses: a mapping cannot shrink. The error says what to do instead.
+func (e *Editor) Delete() error { return fmt.Errorf("editor: cannot delete: %w", ErrFixedSize) }
+
+// read fills p from off, wrapping a storage failure (such as the file shrinking underneath).
+func (e *Editor) read(p []byte, off int64) error {
+	if _, err := e.st.ReadAt(p, off); err != nil {
+		return fmt.Errorf("editor: read %d bytes at 0x%X: %w", len(p), off, err)
+	}
+	return nil
+}
+
+func (e *Editor) byteAt(off int64) (byte, error) {
+	var b [1]byte
+	err := e.read(b[:], off)
+	return b[0], err
+}
+
+func hexDigit(r rune) (byte, bool) {
+	switch {
+	case r >= '0' && r <= '9':
+		return byte(r - '0'), true
+	case r >= 'a' && r <= 'f':
+		return byte(r - 'a' + 10), true
+	case r >= 'A' && r <= 'F':
+		return byte(r - 'A' + 10), true
+	}
+	return 0, false
+}

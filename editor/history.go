@@ -1,0 +1,208 @@
+package editor
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// change is one write: the bytes at off before and after it.
+type change struct {
+	off int64
+	old []byte
+	// new is what was written. For a fill it is one period of the pattern, repeated from off over
+	// len(old) bytes, so a large fill does not keep its new bytes twice.
+	new []byte
+}
+
+// step is one user action, undone and redone as a whole: a typing run, a fill, a paste.
+type step struct{ changes []change }
+
+// add records a write. A write that continues or overwrites the last change (typing a run, the
+// low nibble after the high one) extends it, so a run of typing costs two bytes per byte typed.
+func (s *step) add(off int64, old, new []byte) {
+	if n := len(s.changes); n > 0 && len(old) == len(new) {
+		c := &s.changes[n-1]
+		end := c.off + int64(len(c.old))
+		if len(c.new) == len(c.old) && off >= c.off && off <= end {
+			k := copy(c.new[off-c.off:], new)
+			c.old = append(c.old, old[k:]...)
+			c.new = append(c.new, new[k:]...)
+			return
+		}
+	}
+	s.changes = append(s.changes, change{off: off, old: slices.Clone(old), new: slices.Clone(new)})
+}
+
+// start is the lowest offset the step changed, where undo and redo put the cursor.
+func (s *step) start() int64 {
+	lowest := s.changes[0].off
+	for _, c := range s.changes[1:] {
+		lowest = min(lowest, c.off)
+	}
+	return lowest
+}
+
+// history is the undo and redo stacks. It has no depth limit: each step holds only the bytes it
+// changed.
+type history struct {
+	undo, redo []step
+	// open is true while the last undo step is a typing run that further typing extends.
+	open bool
+}
+
+// endRun closes the typing run, so the next write starts a new undo step.
+func (h *history) endRun() { h.open = false }
+
+// record adds a write to the history: to the open run when run is true and one is open, else as a
+// new step. Any new write forgets what could be redone.
+func (h *history) record(off int64, old, new []byte, run bool) {
+	h.redo = nil
+	if !run || !h.open || len(h.undo) == 0 {
+		h.undo = append(h.undo, step{})
+	}
+	h.undo[len(h.undo)-1].add(off, old, new)
+	h.open = run
+}
+
+// Errors for an empty history.
+var (
+	ErrNothingToUndo = errors.New("editor: nothing to undo")
+	ErrNothingToRedo = errors.New("editor: nothing to redo")
+)
+
+// write stores new at off through the storage (repeated over len(old) bytes when it is shorter),
+// marks the range unflushed and records it in the history.
+func (e *Editor) write(off int64, old, new []byte, run bool) error {
+	if err := e.store(off, int64(len(old)), new); err != nil {
+		return err
+	}
+	e.history.record(off, old, new, run)
+	return nil
+}
+
+// store writes pattern repeated over n bytes from off and marks them unflushed. It writes in
+// chunks, so a fill of any size needs little memory besides its undo record.
+func (e *Editor) store(off, n int64, pattern []byte) error {
+	if int64(len(pattern)) == n {
+		return e.storeChunk(pattern, off)
+	}
+	const chunk = 1 << 20
+	buf := make([]byte, min(n, max(chunk-chunk%int64(len(pattern)), int64(len(pattern)))))
+	for i := 0; i < len(buf); i += len(pattern) {
+		copy(buf[i:], pattern)
+	}
+	for at := off; at < off+n; at += int64(len(buf)) {
+		if err := e.storeChunk(buf[:min(int64(len(buf)), off+n-at)], at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Editor) storeChunk(p []byte, off int64) error {
+	_, err := e.st.WriteAt(p, off)
+	if err != nil {
+		return fmt.Errorf("editor: write %d bytes at 0x%X: %w", len(p), off, err)
+	}
+	e.markUnflushed(Range{off, off + int64(len(p))})
+	return nil
+}
+
+// Undo writes back the bytes of the last action and moves the cursor to where it began. If a
+// write fails (the file shrank underneath), the step stays to be undone again.
+func (e *Editor) Undo() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h := &e.history
+	h.endRun()
+	if len(h.undo) == 0 {
+		return ErrNothingToUndo
+	}
+	s := h.undo[len(h.undo)-1]
+	for i := len(s.changes) - 1; i >= 0; i-- {
+		c := s.changes[i]
+		if err := e.store(c.off, int64(len(c.old)), c.old); err != nil {
+			return err
+		}
+	}
+	h.undo = h.undo[:len(h.undo)-1]
+	h.redo = append(h.redo, s)
+	e.moveTo(s.start())
+	return nil
+}
+
+// Redo writes again the bytes of the last undone action.
+func (e *Editor) Redo() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h := &e.history
+	h.endRun()
+	if len(h.redo) == 0 {
+		return ErrNothingToRedo
+	}
+	s := h.redo[len(h.redo)-1]
+	for _, c := range s.changes {
+		if err := e.store(c.off, int64(len(c.old)), c.new); err != nil {
+			return err
+		}
+	}
+	h.redo = h.redo[:len(h.redo)-1]
+	h.undo = append(h.undo, s)
+	e.moveTo(s.start())
+	return nil
+}
+
+// markUnflushed adds r to the unflushed ranges, merging it with those it overlaps or touches.
+func (e *Editor) markUnflushed(r Range) {
+	u := e.unflushed
+	i := sort.Search(len(u), func(i int) bool { return u[i].End >= r.Start })
+	j := i
+	for ; j < len(u) && u[j].Start <= r.End; j++ {
+		r.Start, r.End = min(r.Start, u[j].Start), max(r.End, u[j].End)
+	}
+	e.unflushed = slices.Replace(u, i, j, r)
+}
+
+func (e *Editor) unflushedBytes() int64 {
+	var n int64
+	for _, r := range e.unflushed {
+		n += r.Len()
+	}
+	return n
+}
+
+// Unflushed returns the number of bytes written since the last flush.
+func (e *Editor) Unflushed() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.unflushedBytes()
+}
+
+// UnflushedRanges returns the ranges written since the last flush, sorted and merged.
+func (e *Editor) UnflushedRanges() []Range {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.unflushed)
+}
+
+// Flush makes the unflushed ranges durable (msync and fsync, or their Windows twins) and returns
+// how many bytes it flushed. The history survives: undo after a flush writes the old bytes back,
+// which makes them unflushed again. A range that fails to flush stays unflushed.
+func (e *Editor) Flush() (int64, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.history.endRun()
+	var flushed int64
+	for len(e.unflushed) > 0 {
+		r := e.unflushed[0]
+		if err := e.st.Flush(r.Start, r.Len()); err != nil {
+			return flushed, fmt.Errorf("editor: flush %d bytes at 0x%X: %w", r.Len(), r.Start, err)
+		}
+		flushed += r.Len()
+		e.unflushed = e.unflushed[1:]
+	}
+	e.unflushed = nil
+	return flushed, nil
+}

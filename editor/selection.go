@@ -1,0 +1,194 @@
+package editor
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ToggleSelection starts a selection at the cursor that follows the cursor as it moves, or, when
+// one is following, fixes it where it is (fill and copy then act on it).
+func (e *Editor) ToggleSelection() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.selecting {
+		e.selecting = false
+		return
+	}
+	if e.size == 0 {
+		return
+	}
+	e.selecting = true
+	e.anchor = e.cursor
+	e.selection = Range{e.cursor, e.cursor + 1}
+}
+
+// Select selects r, clamped to the mapping, and stops the selection from following the cursor.
+func (e *Editor) Select(r Range) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.selecting = false
+	r.Start, r.End = max(r.Start, 0), min(r.End, e.size)
+	if r.Empty() {
+		r = Range{}
+	}
+	e.selection = r
+}
+
+// ClearSelection drops the selection. It reports whether there was one.
+func (e *Editor) ClearSelection() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	had := !e.selection.Empty()
+	e.selecting = false
+	e.selection = Range{}
+	return had
+}
+
+// Selection returns the selected range, empty when nothing is selected.
+func (e *Editor) Selection() Range {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.selection
+}
+
+// Fill overwrites the selection with pattern, repeated from the selection's start, as one undo
+// step.
+func (e *Editor) Fill(pattern []byte) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.checkWritable(); err != nil {
+		return err
+	}
+	if len(pattern) == 0 {
+		return fmt.Errorf("editor: fill needs at least one byte")
+	}
+	sel := e.selection
+	if sel.Empty() {
+		return ErrNoSelection
+	}
+	if sel.Len() > maxActionBytes {
+		return fmt.Errorf("%w: a fill of %d bytes would keep as many in memory for undo; select at most %d MiB at a time",
+			ErrTooLarge, sel.Len(), maxActionBytes>>20)
+	}
+	e.history.endRun()
+	e.selecting = false
+	old := make([]byte, sel.Len())
+	if err := e.read(old, sel.Start); err != nil {
+		return err
+	}
+	return e.write(sel.Start, old, slices.Clone(pattern), false)
+}
+
+// Copy copies the selection into the register that Paste writes, and returns it for the system
+// clipboard: as hex ("DE AD BE EF") or as text (printable ASCII, valid UTF-8, tabs and newlines
+// as they are, any other byte as '.').
+func (e *Editor) Copy(asText bool) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	sel := e.selection
+	if sel.Empty() {
+		return "", ErrNoSelection
+	}
+	if sel.Len() > maxCopyBytes {
+		return "", fmt.Errorf("%w: a copy of %d bytes; select at most %d MiB at a time", ErrTooLarge, sel.Len(), maxCopyBytes>>20)
+	}
+	buf := make([]byte, sel.Len())
+	if err := e.read(buf, sel.Start); err != nil {
+		return "", err
+	}
+	e.register = buf
+	e.selecting = false
+	if asText {
+		return printableText(buf), nil
+	}
+	return hexBytes(buf), nil
+}
+
+// Register returns a copy of the bytes Paste would write.
+func (e *Editor) Register() []byte {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.register)
+}
+
+// Paste overwrites the bytes at the cursor with the register, as one undo step. The mapping cannot
+// grow, so what would pass its end is left out, and the returned note says so.
+func (e *Editor) Paste() (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.register) == 0 {
+		return "", ErrRegisterEmpty
+	}
+	return e.paste(e.register)
+}
+
+// PasteBytes overwrites the bytes at the cursor with b (text pasted into the terminal), as one
+// undo step, leaving out what would pass the end; see Paste.
+func (e *Editor) PasteBytes(b []byte) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(b) == 0 {
+		return "", errors.New("editor: nothing to paste")
+	}
+	return e.paste(b)
+}
+
+func (e *Editor) paste(b []byte) (string, error) {
+	if err := e.checkWritable(); err != nil {
+		return "", err
+	}
+	n := min(int64(len(b)), e.size-e.cursor)
+	if n > maxActionBytes {
+		return "", fmt.Errorf("%w: a paste of %d bytes would keep as many in memory for undo; paste at most %d MiB at a time",
+			ErrTooLarge, n, maxActionBytes>>20)
+	}
+	e.history.endRun()
+	old := make([]byte, n)
+	if err := e.read(old, e.cursor); err != nil {
+		return "", err
+	}
+	if err := e.write(e.cursor, old, b[:n], false); err != nil {
+		return "", err
+	}
+	if n < int64(len(b)) {
+		return fmt.Sprintf("pasted %d of %d bytes at 0x%X: the rest would pass the end, and a mapping cannot grow",
+			n, len(b), e.cursor), nil
+	}
+	return fmt.Sprintf("pasted %d bytes at 0x%X", n, e.cursor), nil
+}
+
+func hexBytes(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	var sb strings.Builder
+	sb.Grow(len(b) * 3)
+	for i, c := range b {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteByte(digits[c>>4])
+		sb.WriteByte(digits[c&0x0F])
+	}
+	return sb.String()
+}
+
+func printableText(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r < 0x7F):
+			sb.WriteRune(r)
+		case r >= 0xA0 && n > 1:
+			sb.Write(b[:n])
+		default:
+			sb.WriteByte('.')
+			n = 1
+		}
+		b = b[n:]
+	}
+	return sb.String()
+}
