@@ -360,10 +360,10 @@ func TestAppVimKeys(t *testing.T) {
 	s.waitFor("replace: 4_")
 	s.typeText("1")
 	s.waitFor("00000000 │ 7f 45 41 46")
-	s.typeText("wR")
+	s.typeText("wR") // w steps to the next group of 8 bytes
 	s.waitFor("EDIT")
 	s.typeText("ffee")
-	s.waitFor("00000000 │ 7f 45 41 46 ff ee")
+	s.waitFor("00000000 │ 7f 45 41 46 02 01 01 00  ff ee")
 	s.keys(key(tcell.KeyEscape))
 	s.waitFor("VIEW")
 	s.typeText("u")

@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"runtime"
-	"sort"
 	"strings"
 
 	"github.com/mmhex/mmhex/mmap"
@@ -57,6 +54,8 @@ func (t target) explain(err error, mode mmap.Mode) error {
 	switch {
 	case errors.Is(err, mmap.ErrIsDir):
 		return fmt.Errorf("%s is a directory: give a file", t.path)
+	case errors.Is(err, mmap.ErrNotRegular):
+		return fmt.Errorf("%s is not a regular file: a device, FIFO or socket has no fixed size to map; give a file", t.path)
 	case errors.Is(err, fs.ErrNotExist) && t.name != "":
 		return fmt.Errorf("no named mapping %q%s", t.name, existingNamesHint())
 	case errors.Is(err, fs.ErrNotExist):
@@ -65,35 +64,25 @@ func (t target) explain(err error, mode mmap.Mode) error {
 		return fmt.Errorf("%s: permission denied for writing: open it read-only with -r, or change its permissions", t)
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("%s: permission denied: you may not read it", t)
-	case errors.Is(err, mmap.ErrNotSupported), errors.Is(err, mmap.ErrBadName):
+	case errors.Is(err, mmap.ErrBadName):
+		return usageErrorf("%s", strings.TrimPrefix(err.Error(), "mmap: "))
+	case errors.Is(err, mmap.ErrNotSupported):
 		return err
 	}
 	return fmt.Errorf("%s: %w", t, err)
 }
 
-// existingNamesHint lists up to 20 names in /dev/shm on Linux, so a mistyped name is easy to fix.
+// existingNamesHint lists up to 20 existing names, where the system can list them, so a mistyped
+// name is easy to fix.
 func existingNamesHint() string {
-	if runtime.GOOS != "linux" {
+	names, err := mmap.ListNamed()
+	switch {
+	case err != nil:
 		return ""
+	case len(names) == 0:
+		return " (there are no named mappings)"
+	case len(names) > 20:
+		return fmt.Sprintf(" (existing: %s, and %d more)", strings.Join(names[:20], ", "), len(names)-20)
 	}
-	entries, err := os.ReadDir("/dev/shm")
-	if err != nil {
-		return ""
-	}
-	var names []string
-	for _, e := range entries {
-		if e.Type().IsRegular() {
-			names = append(names, e.Name())
-		}
-	}
-	if len(names) == 0 {
-		return " (/dev/shm holds no shared memory objects)"
-	}
-	sort.Strings(names)
-	more := ""
-	if len(names) > 20 {
-		more = fmt.Sprintf(", and %d more", len(names)-20)
-		names = names[:20]
-	}
-	return fmt.Sprintf(" (/dev/shm holds: %s%s)", strings.Join(names, ", "), more)
+	return fmt.Sprintf(" (existing: %s)", strings.Join(names, ", "))
 }

@@ -43,11 +43,13 @@ var (
 	ErrTooLarge = errors.New("editor: too large")
 )
 
+// GroupSize is the number of bytes cursor.next-group and cursor.prev-group step over; the view
+// draws a wider gap between groups of as many bytes, so a step lands on a visible boundary.
+const GroupSize = 8
+
 const (
 	// defaultCols is the row width before the view has reported its own.
 	defaultCols = 16
-	// groupSize is the number of bytes cursor.next-group and cursor.prev-group step over.
-	groupSize = 4
 	// maxActionBytes bounds the bytes one fill or paste may change: their old bytes are kept for
 	// undo, in memory.
 	maxActionBytes = 256 << 20
@@ -96,7 +98,11 @@ func New(st Storage) *Editor {
 func (e *Editor) Name() string { return e.st.Name() }
 
 // Size returns the size of the storage in bytes.
-func (e *Editor) Size() int64 { return e.size }
+func (e *Editor) Size() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.size
+}
 
 // Writable reports whether the storage accepts writes.
 func (e *Editor) Writable() bool { return e.st.Writable() }
@@ -309,7 +315,7 @@ func (e *Editor) FileEnd() {
 func (e *Editor) NextGroup(n int64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.moveTo(e.cursor - e.cursor%groupSize + n*groupSize)
+	e.moveTo(e.cursor - e.cursor%GroupSize + n*GroupSize)
 }
 
 // PrevGroup moves the cursor to the start of its group, or of the previous group when it is there
@@ -317,11 +323,11 @@ func (e *Editor) NextGroup(n int64) {
 func (e *Editor) PrevGroup(n int64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	start := e.cursor - e.cursor%groupSize
+	start := e.cursor - e.cursor%GroupSize
 	if start == e.cursor {
-		start -= groupSize
+		start -= GroupSize
 	}
-	e.moveTo(start - (n-1)*groupSize)
+	e.moveTo(start - (n-1)*GroupSize)
 }
 
 // Goto moves the cursor to the offset expr names: hex 0x…, decimal, +N/-N relative to the cursor,

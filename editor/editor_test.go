@@ -485,3 +485,33 @@ func TestPasteBytes(t *testing.T) {
 		t.Error("PasteBytes(nil): got nil error")
 	}
 }
+
+// failingWrites passes writes on to the mapping but fails the one after the first allowed, as
+// a file truncated underneath and then restored would.
+type failingWrites struct {
+	*mmap.Mapping
+	allowed, calls int
+}
+
+func (s *failingWrites) WriteAt(p []byte, off int64) (int, error) {
+	s.calls++
+	if s.calls == s.allowed+1 {
+		return 0, mmap.ErrFault
+	}
+	return s.Mapping.WriteAt(p, off)
+}
+
+func TestFillFailingPartWayPutsBackWhatItWrote(t *testing.T) {
+	orig := seq(3 << 20)
+	f := newFile(t, orig)
+	e := New(&failingWrites{Mapping: f.m, allowed: 1})
+	e.Select(Range{0, int64(len(orig))})
+	err := e.Fill([]byte{0xEE})
+	if !errors.Is(err, mmap.ErrFault) || !strings.Contains(err.Error(), "were put back") {
+		t.Fatalf("Fill = %v, want the fault and a note that the written bytes were put back", err)
+	}
+	f.wantFile(t, orig)
+	if err := e.Undo(); !errors.Is(err, ErrNothingToUndo) {
+		t.Errorf("Undo after a failed fill = %v, want ErrNothingToUndo", err)
+	}
+}

@@ -73,20 +73,32 @@ var (
 )
 
 // write stores new at off through the storage (repeated over len(old) bytes when it is shorter),
-// marks the range unflushed and records it in the history.
+// marks the range unflushed and records it in the history. If a write fails part of the way (the
+// file shrank underneath), the bytes already written are put back, so a failed action leaves
+// nothing that undo does not know about.
 func (e *Editor) write(off int64, old, new []byte, run bool) error {
-	if err := e.store(off, int64(len(old)), new); err != nil {
-		return err
+	if written, err := e.store(off, int64(len(old)), new); err != nil {
+		if written == 0 {
+			return err
+		}
+		if _, rerr := e.st.WriteAt(old[:written], off); rerr != nil {
+			return fmt.Errorf("%w; putting back the %d bytes written before it failed too: %v", err, written, rerr)
+		}
+		return fmt.Errorf("%w; the %d bytes written before it were put back", err, written)
 	}
 	e.history.record(off, old, new, run)
 	return nil
 }
 
-// store writes pattern repeated over n bytes from off and marks them unflushed. It writes in
-// chunks, so a fill of any size needs little memory besides its undo record.
-func (e *Editor) store(off, n int64, pattern []byte) error {
+// store writes pattern repeated over n bytes from off and marks them unflushed, and returns how
+// many bytes it wrote. It writes in chunks, so a fill of any size needs little memory besides
+// its undo record.
+func (e *Editor) store(off, n int64, pattern []byte) (int64, error) {
 	if int64(len(pattern)) == n {
-		return e.storeChunk(pattern, off)
+		if err := e.storeChunk(pattern, off); err != nil {
+			return 0, err
+		}
+		return n, nil
 	}
 	const chunk = 1 << 20
 	buf := make([]byte, min(n, max(chunk-chunk%int64(len(pattern)), int64(len(pattern)))))
@@ -95,10 +107,10 @@ func (e *Editor) store(off, n int64, pattern []byte) error {
 	}
 	for at := off; at < off+n; at += int64(len(buf)) {
 		if err := e.storeChunk(buf[:min(int64(len(buf)), off+n-at)], at); err != nil {
-			return err
+			return at - off, err
 		}
 	}
-	return nil
+	return n, nil
 }
 
 func (e *Editor) storeChunk(p []byte, off int64) error {
@@ -123,7 +135,7 @@ func (e *Editor) Undo() error {
 	s := h.undo[len(h.undo)-1]
 	for i := len(s.changes) - 1; i >= 0; i-- {
 		c := s.changes[i]
-		if err := e.store(c.off, int64(len(c.old)), c.old); err != nil {
+		if _, err := e.store(c.off, int64(len(c.old)), c.old); err != nil {
 			return err
 		}
 	}
@@ -144,7 +156,7 @@ func (e *Editor) Redo() error {
 	}
 	s := h.redo[len(h.redo)-1]
 	for _, c := range s.changes {
-		if err := e.store(c.off, int64(len(c.old)), c.new); err != nil {
+		if _, err := e.store(c.off, int64(len(c.old)), c.new); err != nil {
 			return err
 		}
 	}
@@ -188,20 +200,24 @@ func (e *Editor) UnflushedRanges() []Range {
 }
 
 // Flush makes the unflushed ranges durable (msync and fsync, or their Windows twins) and returns
-// how many bytes it flushed. The history survives: undo after a flush writes the old bytes back,
-// which makes them unflushed again. A range that fails to flush stays unflushed.
+// how many bytes it flushed. It flushes the span from the first range to the last in one call, so
+// scattered edits cost one fsync, not one each; the system writes only the pages that are dirty.
+// The history survives: undo after a flush writes the old bytes back, which makes them unflushed
+// again. If the flush fails, the ranges stay unflushed.
 func (e *Editor) Flush() (int64, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.history.endRun()
+	if len(e.unflushed) == 0 {
+		return 0, nil
+	}
+	span := Range{e.unflushed[0].Start, e.unflushed[len(e.unflushed)-1].End}
+	if err := e.st.Flush(span.Start, span.Len()); err != nil {
+		return 0, fmt.Errorf("editor: flush 0x%X..0x%X: %w", span.Start, span.End, err)
+	}
 	var flushed int64
-	for len(e.unflushed) > 0 {
-		r := e.unflushed[0]
-		if err := e.st.Flush(r.Start, r.Len()); err != nil {
-			return flushed, fmt.Errorf("editor: flush %d bytes at 0x%X: %w", r.Len(), r.Start, err)
-		}
+	for _, r := range e.unflushed {
 		flushed += r.Len()
-		e.unflushed = e.unflushed[1:]
 	}
 	e.unflushed = nil
 	return flushed, nil

@@ -3,6 +3,7 @@ package editor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -140,7 +141,7 @@ func (e *Editor) startSearch(from int64, backward bool) {
 				e.sendReport(gen, r)
 			}
 		}
-		report.Offset, report.Wrapped, report.Err = e.searchAround(ctx, p, from, backward, progress)
+		report.Offset, report.Wrapped, report.Err = e.searchAround(ctx, p, from, size, backward, progress)
 		report.Done, report.Finished = size, true
 		e.mu.Lock()
 		if e.search.gen != gen {
@@ -174,8 +175,14 @@ func (e *Editor) sendReport(gen int, r SearchReport) {
 // searchAround searches the side of from the direction points to, then, finding nothing, the
 // other side: each offset where a match may start is looked at once. progress gets the bytes
 // searched so far over both passes.
-func (e *Editor) searchAround(ctx context.Context, p Pattern, from int64, backward bool, progress func(done int64)) (int64, bool, error) {
-	size := e.size
+func (e *Editor) searchAround(ctx context.Context, p Pattern, from, size int64, backward bool, progress func(done int64)) (_ int64, _ bool, err error) {
+	// A panic here would end the process from a goroutine the UI cannot guard, leaving the
+	// terminal raw and edits unflushed: report it as the search's error instead.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("editor: search failed: internal error: %v", r)
+		}
+	}()
 	from = max(0, min(from, size))
 	first, rest := from, size-from // the bytes searched by the first pass and by the second
 	if !backward {

@@ -40,7 +40,7 @@ type Source interface {
 
 const (
 	// defaultGroup is the number of bytes between the wider gaps in the hex column.
-	defaultGroup = 8
+	defaultGroup = editor.GroupSize
 	// fitColumns is the bytes per row a view uses whenever it fits.
 	fitColumns = 16
 	// fadeDuration is how long a byte changed by another process stays highlighted.

@@ -40,8 +40,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"runtime/debug"
 	"sync"
+	"unsafe"
 )
 
 // Mode says whether a mapping may be written.
@@ -58,12 +60,13 @@ const (
 // standard fs.ErrNotExist, fs.ErrPermission and fs.ErrExist.
 var (
 	ErrIsDir        = errors.New("is a directory")
-	ErrNotSupported = errors.New("named mappings are not supported on this platform")
+	ErrNotSupported = errors.New("not supported on this platform")
 	ErrClosed       = errors.New("mmap: closed")
 	ErrReadOnly     = errors.New("mapping is read-only")
 	ErrOutOfRange   = errors.New("range is past the end of the mapping")
 	ErrFault        = errors.New("mapped memory is no longer readable (the object shrank or its storage failed)")
 	ErrBadName      = errors.New("invalid mapping name")
+	ErrNotRegular   = errors.New("not a regular file (a device, FIFO or socket has no fixed size to map)")
 )
 
 // Mapping is a file or named shared-memory object mapped into memory. Its methods are safe for
@@ -95,8 +98,20 @@ type windowCache struct {
 }
 
 // Open maps the file at path. A zero-length file gives an empty Mapping. Errors wrap
-// fs.ErrNotExist, fs.ErrPermission (also for ReadWrite on a file only readable) and ErrIsDir.
+// fs.ErrNotExist, fs.ErrPermission (also for ReadWrite on a file only readable), ErrIsDir and
+// ErrNotRegular.
 func Open(path string, mode Mode) (*Mapping, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, pathError("open", path, unwrapPathError(err))
+	}
+	if info.IsDir() {
+		return nil, pathError("open", path, ErrIsDir)
+	}
+	if !info.Mode().IsRegular() {
+		// Checked before opening: opening a FIFO would wait for a writer.
+		return nil, pathError("open", path, ErrNotRegular)
+	}
 	m := &Mapping{origin: path, writable: mode == ReadWrite, fileBacked: true}
 	if err := m.sys.openFile(path, m.writable); err != nil {
 		return nil, err
@@ -244,7 +259,7 @@ func (m *Mapping) Scan(off, length int64, overlap int, fn func(chunk []byte, at 
 		return nil
 	}
 	if m.whole != nil {
-		return guard(func() error { return fn(m.whole[off:off+length], off) })
+		return m.guard(m.whole, 0, func() error { return fn(m.whole[off:off+length], off) })
 	}
 	end := off + length
 	for start := off; start < end; {
@@ -258,7 +273,7 @@ func (m *Mapping) Scan(off, length int64, overlap int, fn func(chunk []byte, at 
 		if err != nil {
 			return err
 		}
-		err = guard(func() error { return fn(view[from-base:], from) })
+		err = m.guard(view, base, func() error { return fn(view[from-base:], from) })
 		if uerr := m.sys.unmapView(view); err == nil {
 			err = uerr
 		}
@@ -284,6 +299,9 @@ func (m *Mapping) Flush(off, length int64) error {
 	}
 	if off < 0 || length < 0 || off > m.size || length > m.size-off {
 		return fmt.Errorf("mmap: flush %s [%d, +%d) (size %d): %w", m.origin, off, length, m.size, ErrOutOfRange)
+	}
+	if length == 0 {
+		return nil
 	}
 	if m.whole != nil {
 		base := alignDown(off, m.sys.granularity())
@@ -367,7 +385,7 @@ func (m *Mapping) unmapAll() error {
 // offset each view starts at, guarded against faults. The caller holds m.mu for reading.
 func (m *Mapping) each(off, n int64, fn func(view []byte, at int64)) error {
 	if m.whole != nil {
-		return guard(func() error { fn(m.whole[off:off+n], off); return nil })
+		return m.guard(m.whole, 0, func() error { fn(m.whole[off:off+n], off); return nil })
 	}
 	m.cache.mu.Lock()
 	defer m.cache.mu.Unlock()
@@ -377,7 +395,7 @@ func (m *Mapping) each(off, n int64, fn func(view []byte, at int64)) error {
 			return err
 		}
 		stop := min(end, m.cache.off+int64(len(view)))
-		err = guard(func() error { fn(view[at-m.cache.off:stop-m.cache.off], at); return nil })
+		err = m.guard(view, m.cache.off, func() error { fn(view[at-m.cache.off:stop-m.cache.off], at); return nil })
 		if err != nil {
 			return err
 		}
@@ -408,17 +426,24 @@ func (m *Mapping) cachedWindow(at int64) ([]byte, error) {
 	return view, nil
 }
 
-// guard runs fn with faults on mapped memory turned into ErrFault. SetPanicOnFault applies to the
-// calling goroutine only, so it is set around each access, in whichever goroutine makes it.
-func guard(fn func() error) (err error) {
+// guard runs fn, which touches view (mapped at offset viewOff), with a fault on mapped memory
+// turned into an error wrapping ErrFault that says where. SetPanicOnFault applies to the calling
+// goroutine only, so it is set around each access, in whichever goroutine makes it.
+func (m *Mapping) guard(view []byte, viewOff int64, fn func() error) (err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
-			if _, isFault := r.(interface{ Addr() uintptr }); !isFault {
+			fault, isFault := r.(interface{ Addr() uintptr })
+			if !isFault {
 				panic(r)
 			}
-			err = ErrFault
+			base := uintptr(unsafe.Pointer(unsafe.SliceData(view)))
+			where := ""
+			if addr := fault.Addr(); addr >= base && addr-base < uintptr(len(view)) {
+				where = fmt.Sprintf(" at offset %#x", viewOff+int64(addr-base))
+			}
+			err = fmt.Errorf("mmap: %s%s: %w", m.origin, where, ErrFault)
 		}
 	}()
 	return fn()
@@ -440,3 +465,7 @@ func unwrapPathError(err error) error {
 	}
 	return err
 }
+
+// ListNamed returns the names of the named mappings that exist now, sorted, where the system
+// can list them (Linux: /dev/shm); elsewhere it returns an error wrapping ErrNotSupported.
+func ListNamed() ([]string, error) { return listNamed() }

@@ -8,8 +8,10 @@ import "fmt"
 type osMapping struct{}
 
 func unsupported(what string) error {
-	return fmt.Errorf("mmap: %s: memory mapping is not supported on this platform", what)
+	return fmt.Errorf("mmap: %s: memory mapping is %w", what, ErrNotSupported)
 }
+
+func listNamed() ([]string, error) { return nil, unsupported("list") }
 
 func (s *osMapping) openFile(path string, writable bool) error  { return unsupported(path) }
 func (s *osMapping) openNamed(name string, writable bool) error { return unsupported(name) }

@@ -152,6 +152,11 @@ func TestReadWriteFlushRoundTrip(t *testing.T) {
 		if err := m.FlushAll(); err != nil {
 			t.Fatalf("FlushAll: %v", err)
 		}
+		for _, off := range []int64{0, 8192, int64(len(want))} {
+			if err := m.Flush(off, 0); err != nil {
+				t.Errorf("Flush(%d, 0) = %v, want nil: an empty range has nothing to flush", off, err)
+			}
+		}
 		onDisk, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)

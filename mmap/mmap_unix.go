@@ -21,13 +21,6 @@ type osMapping struct {
 }
 
 func (s *osMapping) openFile(path string, writable bool) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return pathError("open", path, unwrapPathError(err))
-	}
-	if info.IsDir() {
-		return pathError("open", path, ErrIsDir)
-	}
 	return s.open(path, writable, 0)
 }
 
@@ -68,10 +61,28 @@ func (s *osMapping) open(path string, writable bool, extra int) error {
 	return nil
 }
 
+// listNamed lists the POSIX shared memory objects in /dev/shm, sorted.
+func listNamed() ([]string, error) {
+	if runtime.GOOS != "linux" {
+		return nil, fmt.Errorf("mmap: list: %w", ErrNotSupported)
+	}
+	entries, err := os.ReadDir(shmDir)
+	if err != nil {
+		return nil, pathError("list", shmDir, unwrapPathError(err))
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
 // shmPath turns a mapping name, with or without shm_open's leading slash, into its /dev/shm path.
 func shmPath(name string) (string, error) {
 	if runtime.GOOS != "linux" {
-		return "", fmt.Errorf("mmap: %q: %w (POSIX shared memory is reached through /dev/shm, which only Linux has)", name, ErrNotSupported)
+		return "", fmt.Errorf("mmap: named mapping %q: %w: POSIX shared memory is reached through /dev/shm, which only Linux has", name, ErrNotSupported)
 	}
 	bare := strings.TrimPrefix(name, "/")
 	if bare == "" || bare == "." || bare == ".." || strings.ContainsAny(bare, "/\x00") {

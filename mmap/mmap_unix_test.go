@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -66,13 +68,17 @@ func TestTruncatedUnderneath(t *testing.T) {
 		if err := os.Truncate(path, 4096); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := m.ReadAt(make([]byte, 16), 200<<10); !errors.Is(err, ErrFault) {
+		_, err := m.ReadAt(make([]byte, 16), 200<<10)
+		if !errors.Is(err, ErrFault) {
 			t.Errorf("ReadAt past the new end = %v, want ErrFault", err)
+		}
+		if want := "at offset 0x32000"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ReadAt past the new end = %v, want the message to say %q", err, want)
 		}
 		if _, err := m.WriteAt([]byte{1}, 200<<10); !errors.Is(err, ErrFault) {
 			t.Errorf("WriteAt past the new end = %v, want ErrFault", err)
 		}
-		err := m.Scan(0, 256<<10, 0, func(chunk []byte, at int64) error {
+		err = m.Scan(0, 256<<10, 0, func(chunk []byte, at int64) error {
 			if bytes.Count(chunk, []byte{0xEE}) > len(chunk) {
 				t.Error("impossible count")
 			}
@@ -93,6 +99,39 @@ func TestTruncatedUnderneath(t *testing.T) {
 			t.Errorf("ReadAt past the end after Remap = %v, want io.EOF", err)
 		}
 	})
+}
+
+func TestOpenRefusesWhatIsNotARegularFile(t *testing.T) {
+	fifo := filepath.Join(testdir.New(t), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	// Opening a FIFO for reading would block until a writer came; Open must refuse at once.
+	if _, err := Open(fifo, ReadOnly); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("Open(FIFO) = %v, want ErrNotRegular", err)
+	}
+	if _, err := Open("/dev/null", ReadOnly); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("Open(/dev/null) = %v, want ErrNotRegular", err)
+	}
+}
+
+func TestListNamed(t *testing.T) {
+	if !namedSupported() {
+		if _, err := ListNamed(); !errors.Is(err, ErrNotSupported) {
+			t.Errorf("ListNamed on %s = %v, want ErrNotSupported", runtime.GOOS, err)
+		}
+		return
+	}
+	name := uniqueName(t)
+	m, err := CreateNamed(name, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	names, err := ListNamed()
+	if err != nil || !slices.Contains(names, name) || !slices.IsSorted(names) {
+		t.Errorf("ListNamed() = %v, %v; want a sorted list holding %q", names, err, name)
+	}
 }
 
 func TestCreatedNameIsUnlinkedOnClose(t *testing.T) {

@@ -36,13 +36,6 @@ type osMapping struct {
 
 func (s *osMapping) openFile(path string, writable bool) error {
 	s.path, s.writable = path, writable
-	info, err := os.Stat(path)
-	if err != nil {
-		return pathError("open", path, unwrapPathError(err))
-	}
-	if info.IsDir() {
-		return pathError("open", path, ErrIsDir)
-	}
 	name, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return pathError("open", path, err)
@@ -117,6 +110,12 @@ func (s *osMapping) createNamed(name string, size int64) error {
 	}
 	s.section, s.sectionSize = h, size
 	return nil
+}
+
+// listNamed cannot list sections: Windows keeps them in the object manager's namespace, which
+// only the undocumented NtQueryDirectoryObject enumerates.
+func listNamed() ([]string, error) {
+	return nil, fmt.Errorf("mmap: list: %w (Windows does not list named sections)", ErrNotSupported)
 }
 
 // sectionName puts a bare name in the session's Local\ namespace, as CreateFileMapping's callers
