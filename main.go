@@ -36,6 +36,10 @@ var subcommands = map[string]func(args []string, io stdio) error{
 // success, 2 for a usage error, 1 for any other failure.
 func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	streams := stdio{in: in, out: out, err: errOut}
+	if len(args) > 0 && args[0] == "help" {
+		// "mmhex help" and "mmhex help patch" as git and go take them.
+		args = append(args[1:], "--help")
+	}
 	command := runEditor
 	if len(args) > 0 {
 		if sub, ok := subcommands[args[0]]; ok {
