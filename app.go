@@ -22,6 +22,8 @@ type appOptions struct {
 	cols int // bytes per row; 0 fits the terminal
 	// readOnlyNote says why the session is read-only; "" when it is writable.
 	readOnlyNote string
+	// live is live mode, whose storage the editor writes through; nil when live mode is off.
+	live *live
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
@@ -44,6 +46,7 @@ type app struct {
 	inspector *tview.TextView
 	help      *tview.TextView
 	marks     *tview.List
+	changes   *tview.List
 
 	// count is how many times the action being run should act (a vim count), at least 1.
 	count int
@@ -62,6 +65,20 @@ type app struct {
 	overlay   string // the page shown over the editor: "", pageHelp or pageMarks
 	// inspectorOn is true while the data inspector panel is shown.
 	inspectorOn bool
+
+	// live is opts.live, live mode; nil when it is off.
+	live *live
+	// changesOn is true while the changes panel is shown.
+	changesOn bool
+	// changesSeq is the number of runs seen when the changes panel was last filled.
+	changesSeq int64
+	// changeItems are the entries the changes panel lists, in its order.
+	changeItems []changeEntry
+	// fading is true when the last frame drew a foreign change still fading out; the ticker
+	// reads it to keep the frames coming until it has.
+	fading atomic.Bool
+	// drawQueued is true while a frame the ticker asked for has not been drawn.
+	drawQueued atomic.Bool
 	// signal is the signal that stopped the app; the signal goroutine sets it.
 	signal atomic.Pointer[os.Signal]
 }
@@ -86,7 +103,7 @@ const (
 )
 
 func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
-	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication()}
+	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication(), live: opts.live}
 	a.singleKey = map[string]string{}
 	for _, action := range keymap.Actions() {
 		for _, k := range km.Keys(action.Name) {
@@ -96,7 +113,11 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 		}
 	}
 
-	a.view = hexview.New(ed).SetColumns(opts.cols)
+	var src hexview.Source = ed
+	if a.live != nil {
+		src = liveView{Editor: ed, l: a.live}
+	}
+	a.view = hexview.New(src).SetColumns(opts.cols)
 	a.view.SetOnKey(a.onKey)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		a.ed.SetCursor(off)
@@ -112,8 +133,11 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 	a.body = tview.NewFlex().
 		AddItem(a.view, 0, 1, true).
 		AddItem(a.inspector, 0, 0, false)
+	a.changes = newChangesPanel()
+	a.changes.SetSelectedFunc(func(i int, _, _ string, _ rune) { a.jumpToChange(i) })
 	a.root = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(a.body, 0, 1, true).
+		AddItem(a.changes, 0, 0, false).
 		AddItem(a.status, 1, 0, false).
 		AddItem(a.prompt, 0, 0, false)
 	a.help = tview.NewTextView().SetText(helpText(km)).SetWrap(false)
@@ -130,9 +154,11 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 	a.tv.SetBeforeDrawFunc(func(screen tcell.Screen) bool {
 		a.screen = screen
 		a.fitInspector(screen)
+		a.fitChanges(screen)
 		a.refresh()
 		return false
 	})
+	a.tv.SetAfterDrawFunc(func(tcell.Screen) { a.fading.Store(a.view.Fading()) })
 	ed.SetSearchNotify(func(r editor.SearchReport) {
 		// QueueUpdateDraw waits for the UI goroutine, which may be gone after a quit, so the
 		// search goroutine hands the report over and moves on.
@@ -234,6 +260,8 @@ func (a *app) capture(ev *tcell.EventKey) *tcell.EventKey {
 		return ev
 	case a.overlay != "":
 		return a.overlayKey(ev)
+	case a.changesOn && a.changes.HasFocus():
+		return a.changesKey(ev)
 	}
 	a.view.HandleKey(ev)
 	return nil
@@ -354,12 +382,7 @@ func (a *app) check(err error) {
 
 // keyFor names the first key bound to action, for messages; the action's name when it is
 // unbound.
-func (a *app) keyFor(action string) string {
-	if keys := a.km.Keys(action); len(keys) > 0 {
-		return keys[0]
-	}
-	return action
-}
+func (a *app) keyFor(action string) string { return firstKey(a.km, action) }
 
 // refresh brings the status bar and the inspector up to date before each frame.
 func (a *app) refresh() {
@@ -378,6 +401,15 @@ func (a *app) refresh() {
 	case st.Unflushed > 0:
 		// A named mapping has no file: its changes are complete as they are written.
 		left += fmt.Sprintf("  %d changed", st.Unflushed)
+	}
+	if a.live != nil {
+		left += "  " + a.live.statusText()
+		if text, isError, ok := a.live.takeNote(); ok {
+			a.message, a.isError = text, isError
+		}
+		if a.changesOn {
+			a.fillChanges()
+		}
 	}
 	if a.pending != "" {
 		left += "  " + a.pending

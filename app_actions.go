@@ -57,8 +57,8 @@ func init() {
 		"command.prompt":    (*app).commandPrompt,
 		"inspector.toggle":  func(a *app) error { a.toggleInspector(); return nil },
 		"help.toggle":       func(a *app) error { a.showOverlay(pageHelp); return nil },
-		"live.pause":        (*app).noLiveMode,
-		"changes.toggle":    (*app).noLiveMode,
+		"live.pause":        (*app).togglePause,
+		"changes.toggle":    (*app).toggleChanges,
 	}
 }
 
@@ -304,10 +304,6 @@ func (a *app) flush() error {
 		a.say(fmt.Sprintf("flushed %d bytes to %s", n, a.ed.Name()))
 	}
 	return nil
-}
-
-func (a *app) noLiveMode() error {
-	return errors.New("live updates are not available in this session: they come with live mode (mmhex watch)")
 }
 
 func (a *app) commandPrompt() error {

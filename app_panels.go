@@ -9,6 +9,7 @@ import (
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/hexview"
 	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/watch"
 )
 
 func (a *app) toggleInspector() {
@@ -148,8 +149,30 @@ Command line
   goto OFFSET (or just OFFSET), w (flush), q, wq, set cols=N (0 fits the terminal),
   /TEXT, ?TEXT (search), fill HEX (the selection), mark [NAME] (bookmark), help
 `)
+	fmt.Fprintf(&sb, `
+Live mode (mmhex -n NAME, or mmhex --watch FILE)
+  Every interval the bytes on screen are compared with a copy mmhex keeps:
+  bytes another process changed light up and fade out over two seconds. The
+  rest is compared too, a slice per interval, %d MiB per second at most, so
+  the changes panel (%s) lists changes anywhere, newest first (in a mapping
+  over %s, in the %s around the view). In the panel the cursor keys
+  choose, Enter goes there, %s goes back to the bytes. %s pauses: nothing
+  is compared until you resume, then what changed meanwhile shows. Your own
+  edits are written at once and are not reported as changes. Shared memory
+  has no change notification, so this is polling: a value that changes and
+  changes back within one interval is not seen.
+`, watch.ScanRate>>20, firstKey(km, "changes.toggle"), byteCount(liveWindow), byteCount(liveWindow),
+		firstKey(km, "mode.view"), firstKey(km, "live.pause"))
 	if km.Preset() == "vim" {
 		sb.WriteString("\nA number typed before a key repeats it: 5 j moves down five rows.\n")
 	}
 	return sb.String()
+}
+
+// firstKey names the first key bound to action, or the action when it is unbound.
+func firstKey(km *keymap.Keymap, action string) string {
+	if keys := km.Keys(action); len(keys) > 0 {
+		return keys[0]
+	}
+	return action
 }

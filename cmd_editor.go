@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 	"golang.org/x/term"
@@ -20,12 +21,21 @@ import (
 
 const editorUsage = `
 Usage: mmhex [flags] FILE
+       mmhex [flags] --watch FILE
        mmhex [flags] -n NAME
 
 Opens FILE, or the named shared-memory mapping NAME, in the terminal hex editor. It starts in
 view mode, where keys only move; edit mode overwrites bytes in place through the memory mapping.
 Edits reach the page cache at once; flushing makes them durable, and quitting flushes them.
 F1 shows the keys of the active preset.
+
+Live mode (always with -n NAME; with --watch for a FILE) shows the changes other processes make
+while you look: every --interval the bytes on screen are compared with a copy, and changed
+bytes light up and fade over two seconds. The rest of the mapping is compared too, at most
+256 MiB per second, and a changes panel lists what changed anywhere (in a mapping over 256 MiB,
+in the 256 MiB around the view; 64 MiB on 32-bit systems). Shared memory has no change
+notification, so this is polling: a value that changes and changes back within one interval is
+not seen. Your own edits are written at once and are not reported as changes.
 
 Key bindings: --keys default or vim. Single bindings can be changed in the file
 keys.conf in the mmhex folder of the user configuration directory (on Linux
@@ -43,6 +53,8 @@ func runEditor(args []string, io stdio) error {
 	name := fs.StringP("name", "n", "", "open the named shared-memory mapping `NAME` instead of a file")
 	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
 	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
+	watchFile := fs.Bool("watch", false, "live mode for FILE: show the changes other processes make to it")
+	interval := fs.Duration("interval", defaultInterval, "live mode compares the bytes every `D` (at least 1ms)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -61,6 +73,13 @@ func runEditor(args []string, io stdio) error {
 	if *cols < 0 || *cols > maxCols {
 		return usageErrorf("--cols %d: give 1 to %d bytes per row, or 0 to fit the terminal", *cols, maxCols)
 	}
+	liveMode := *watchFile || t.name != ""
+	switch {
+	case fs.Changed("interval") && !liveMode:
+		return usageErrorf("--interval sets how often live mode compares: add --watch to watch %s (see 'mmhex --help')", t)
+	case *interval < time.Millisecond:
+		return usageErrorf("--interval %v is too short: the shortest is 1ms", *interval)
+	}
 	km, err := loadKeymap(*preset)
 	if err != nil {
 		return err
@@ -76,7 +95,13 @@ func runEditor(args []string, io stdio) error {
 	if !isTerminal(io.in) || !isTerminal(io.out) {
 		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump')")
 	}
-	a := newApp(editor.New(m), km, appOptions{cols: *cols, readOnlyNote: readOnlyNote})
+	opts := appOptions{cols: *cols, readOnlyNote: readOnlyNote}
+	var st editor.Storage = m
+	if liveMode {
+		opts.live = newLive(m, t, *interval)
+		st = liveStorage{Mapping: m, l: opts.live}
+	}
+	a := newApp(editor.New(st), km, opts)
 	return a.runInTerminal(nil, io)
 }
 
@@ -157,6 +182,19 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 	}()
 	if screen != nil {
 		a.tv.SetScreen(screen)
+	}
+	if a.live != nil {
+		ticker := time.NewTicker(a.live.interval)
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			a.liveLoop(ticker.C, stop)
+		}()
+		defer func() {
+			ticker.Stop()
+			close(stop)
+			<-done
+		}()
 	}
 	runErr := a.tv.Run()
 	note := a.flushOnExit(io)

@@ -1,0 +1,441 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/watch"
+)
+
+// Live mode polls the mapping for changes other processes make: every interval a ticker
+// goroutine diffs the visible rows (watch.Watcher.PollRange) and the next slice of the rest
+// (PollNext, watch.Budget bytes), marks what changed in the editor so the view highlights it, and
+// records it for the changes panel. It never touches widgets: it asks the UI goroutine for a frame.
+//
+// Locks, always taken in this order: the editor's, live.mu, a Watcher's. The user's writes come
+// from the editor, holding its lock, through liveStorage into live.absorb; the ticker holds no
+// lock of live or of a watcher while it calls the editor.
+
+const (
+	// defaultInterval is how often live mode polls unless --interval says otherwise.
+	defaultInterval = 50 * time.Millisecond
+	// changesKept bounds the changes panel's history to the most recent runs.
+	changesKept = 1000
+	// shownBytes is how many bytes of a run's old and new values the changes panel shows.
+	shownBytes = 8
+	// minFrameGap keeps live redraws to about 60 a second when the interval is shorter; changes
+	// seen meanwhile wait for the next frame, none is lost.
+	minFrameGap = 16 * time.Millisecond
+)
+
+// liveWindow is the most live mode keeps a copy of: a mapping up to this size is watched whole;
+// in a larger one, the liveWindow bytes around the view. A quarter of what a Watcher may hold,
+// so the copy takes at most 256 MiB (64 MiB on 32-bit systems) and moving it costs a fraction of
+// a second.
+const liveWindow = watch.MaxLength / 4
+
+// liveSource is the memory live mode watches and writes: *mmap.Mapping.
+type liveSource interface {
+	watch.Source
+	io.WriterAt
+}
+
+// live is live mode's state, shared by the ticker goroutine and the UI goroutine.
+type live struct {
+	src      liveSource
+	label    string // the file's base name or the mapping's name, for messages
+	name     string // the named mapping's name, to notice its creator releasing it; "" for a file
+	path     string // the file's path, to tell a truncation from another fault; "" for a name
+	interval time.Duration
+	budget   int64 // bytes PollNext diffs per tick
+	window   int64 // the most bytes watched at once
+
+	// mu guards the fields below.
+	mu       sync.Mutex
+	w        *watch.Watcher // nil until the first snapshot is taken
+	building bool           // a new watcher is taking its snapshot
+	pending  []absorbedWrite
+	stopped  string // why polling stopped (a fault); "" while it runs
+	note     string // a message for the status bar, taken by the UI goroutine
+	noteErr  bool
+
+	paused    atomic.Bool
+	top, page atomic.Int64 // the bytes on screen, as the view last asked for them
+	log       changeLog
+
+	// tickMu serializes ticks (the ticker's and a test's) and guards the fields below.
+	tickMu      sync.Mutex
+	dirty       bool // the screen has something new to show
+	lastDraw    time.Time
+	nameChecked time.Time
+	nameGone    bool
+}
+
+// absorbedWrite is a write of the user's made while a new watcher took its snapshot; it is
+// recorded in the new snapshot too, so it is never reported as a foreign change.
+type absorbedWrite struct {
+	off  int64
+	data []byte
+}
+
+func newLive(m *mmap.Mapping, t target, interval time.Duration) *live {
+	l := &live{src: m, label: t.name, name: t.name, path: t.path, interval: interval,
+		budget: watch.Budget(interval), window: liveWindow}
+	if t.path != "" {
+		l.label = filepath.Base(t.path)
+	}
+	return l
+}
+
+// liveStorage is the editor's storage in live mode: the mapping, with writes going through live
+// mode so that the watcher records them and never reports the user's own edits (nor their undo)
+// as changes by another process.
+type liveStorage struct {
+	*mmap.Mapping
+	l *live
+}
+
+// WriteAt writes p at off through the watcher.
+func (s liveStorage) WriteAt(p []byte, off int64) (int, error) { return s.l.absorb(p, off) }
+
+// liveView is the hex view's source in live mode: the editor, with the page each frame shows
+// recorded for the ticker, which diffs those bytes first.
+type liveView struct {
+	*editor.Editor
+	l *live
+}
+
+// ViewState returns the editor's snapshot and records the visible bytes.
+func (v liveView) ViewState(rows, cols int) editor.ViewState {
+	st := v.Editor.ViewState(rows, cols)
+	v.l.top.Store(st.Top)
+	v.l.page.Store(int64(rows) * int64(cols))
+	return st
+}
+
+// absorb writes p at off and records it in the watcher's snapshot.
+func (l *live) absorb(p []byte, off int64) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var n int
+	var err error
+	if l.w == nil {
+		n, err = l.src.WriteAt(p, off)
+	} else {
+		n, err = l.w.Absorb(l.src, p, off)
+	}
+	if l.building && n > 0 {
+		l.pending = append(l.pending, absorbedWrite{off, bytes.Clone(p[:n])})
+	}
+	return n, err
+}
+
+// discardWriter stands for memory written already: Absorb through it only updates a snapshot.
+type discardWriter struct{}
+
+func (discardWriter) WriteAt(p []byte, _ int64) (int, error) { return len(p), nil }
+
+// build replaces the watcher with one over [off, off+length), which takes a snapshot of those
+// bytes. The user's writes go on meanwhile (through the old watcher) and are recorded in the new
+// snapshot as well; changes by other processes during the snapshot are taken as they are.
+func (l *live) build(off, length int64) error {
+	l.mu.Lock()
+	l.building, l.pending = true, nil
+	l.mu.Unlock()
+	w, err := watch.New(l.src, off, length)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	pending := l.pending
+	l.building, l.pending = false, nil
+	if err != nil {
+		return err
+	}
+	for _, p := range pending {
+		w.Absorb(discardWriter{}, p.data, p.off)
+	}
+	l.w = w
+	return nil
+}
+
+func (l *live) watcher() *watch.Watcher {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w
+}
+
+// windowFor returns the range to watch for a view of [top, top+page): the whole mapping when it
+// fits the window, else the window centred on the view.
+func (l *live) windowFor(top, page int64) (off, length int64) {
+	size := l.src.Size()
+	if size <= l.window {
+		return 0, size
+	}
+	off = top + page/2 - l.window/2
+	return max(0, min(off, size-l.window)), l.window
+}
+
+// covers reports whether w watches all the visible bytes.
+func (l *live) covers(w *watch.Watcher, top, page int64) bool {
+	end := min(top+page, l.src.Size())
+	return top >= w.Offset() && end <= w.Offset()+w.Len()
+}
+
+// poll diffs the visible bytes and the next budget bytes of the watched range, after moving the
+// watched window to the view if it left it.
+func (l *live) poll() ([]watch.Run, error) {
+	top, page := l.top.Load(), l.page.Load()
+	w := l.watcher()
+	if w == nil || !l.covers(w, top, page) {
+		if err := l.build(l.windowFor(top, page)); err != nil {
+			return nil, err
+		}
+		l.dirty = true // the status bar changes from "starting", the panel's title may too
+		w = l.watcher()
+	}
+	runs, err := w.PollRange(top, page)
+	if err != nil {
+		return runs, err
+	}
+	rest, err := w.PollNext(l.budget)
+	return append(runs, rest...), err
+}
+
+// liveLoop polls on every tick until stop is closed; the first poll, which takes the snapshot,
+// runs at once.
+func (a *app) liveLoop(ticks <-chan time.Time, stop <-chan struct{}) {
+	a.liveTick()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ticks:
+			a.liveTick()
+		}
+	}
+}
+
+// liveTick is one tick of live mode, run by the ticker goroutine (tests call it too): unless
+// paused or stopped it polls, marks the runs found in the editor, records them for the changes
+// panel, and asks for a frame when the screen has something new to show or a highlight is fading.
+func (a *app) liveTick() {
+	l := a.live
+	l.tickMu.Lock()
+	defer l.tickMu.Unlock()
+	if !l.paused.Load() && l.stoppedReason() == "" {
+		runs, err := l.poll()
+		now := time.Now()
+		if len(runs) > 0 {
+			ranges := make([]editor.Range, len(runs))
+			for i, r := range runs {
+				ranges[i] = editor.Range{Start: r.Offset, End: r.End()}
+			}
+			a.ed.MarkForeign(ranges, now)
+			l.log.add(runs, now)
+			l.dirty = true
+		}
+		switch {
+		case err != nil:
+			l.stop(err)
+		case l.name != "":
+			l.checkName(now)
+		}
+	}
+	// Ticks closer than minFrameGap are too frequent to draw each; the next tick draws.
+	now := time.Now()
+	if (l.dirty || a.fading.Load()) && (l.interval >= minFrameGap || now.Sub(l.lastDraw) >= minFrameGap) {
+		l.dirty, l.lastDraw = false, now
+		a.requestDraw()
+	}
+}
+
+// requestDraw asks the UI goroutine for a frame without waiting for it: at most one request is
+// outstanding, and a frame shows everything recorded before it.
+func (a *app) requestDraw() {
+	if a.drawQueued.Swap(true) {
+		return
+	}
+	// QueueUpdateDraw waits for the UI goroutine, which may be gone after a quit.
+	go a.tv.QueueUpdateDraw(func() { a.drawQueued.Store(false) })
+}
+
+// stop ends polling after err, with the reason for the status bar.
+func (l *live) stop(err error) {
+	reason := "live mode stopped: " + err.Error()
+	if errors.Is(err, mmap.ErrFault) {
+		what := l.label + " was truncated or its storage failed"
+		if l.path != "" {
+			if info, serr := os.Stat(l.path); serr == nil && info.Size() < l.src.Size() {
+				what = fmt.Sprintf("%s was truncated to %d bytes", l.label, info.Size())
+			}
+		}
+		reason = "live mode stopped: " + what
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = reason
+	l.note, l.noteErr = reason, true
+	l.dirty = true
+}
+
+// checkName notes, once, that the named mapping's name is gone: its creator released it. On
+// POSIX the memory lives on while it is mapped, so live mode goes on.
+func (l *live) checkName(now time.Time) {
+	if l.nameGone || now.Sub(l.nameChecked) < nameCheckEvery {
+		return
+	}
+	l.nameChecked = now
+	other, err := mmap.OpenNamed(l.name, mmap.ReadOnly)
+	if errors.Is(err, fs.ErrNotExist) {
+		l.nameGone = true
+		l.mu.Lock()
+		l.note, l.noteErr = fmt.Sprintf("%q was released by its creator; still mapped here", l.name), false
+		l.mu.Unlock()
+		l.dirty = true
+		return
+	}
+	if err == nil {
+		other.Close()
+	}
+}
+
+func (l *live) stoppedReason() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stopped
+}
+
+// takeNote returns the message the ticker left for the status bar, once.
+func (l *live) takeNote() (text string, isError, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	text, isError, ok = l.note, l.noteErr, l.note != ""
+	l.note = ""
+	return text, isError, ok
+}
+
+// statusText is live mode's part of the status bar.
+func (l *live) statusText() string {
+	l.mu.Lock()
+	stopped, started := l.stopped != "", l.w != nil
+	l.mu.Unlock()
+	seen := l.log.total()
+	count := fmt.Sprintf("%d changes seen", seen)
+	if seen == 1 {
+		count = "1 change seen"
+	}
+	switch {
+	case stopped:
+		return "LIVE STOPPED"
+	case l.paused.Load():
+		return "PAUSED  " + count
+	case !started:
+		return fmt.Sprintf("LIVE %v  starting", l.interval)
+	}
+	return fmt.Sprintf("LIVE %v  %s", l.interval, count)
+}
+
+// coverage says what the changes panel covers and how often: the budget per tick makes the sweep
+// period.
+func (l *live) coverage() string {
+	w := l.watcher()
+	if w == nil {
+		return "taking a first copy"
+	}
+	ticks := (w.Len() + l.budget - 1) / l.budget
+	sweep := fmt.Sprintf("swept every %v (%d MiB/s)", time.Duration(max(ticks, 1))*l.interval, watch.ScanRate>>20)
+	if w.Len() == l.src.Size() {
+		return "whole mapping " + sweep
+	}
+	return fmt.Sprintf("%s around the view %s", byteCount(w.Len()), sweep)
+}
+
+// byteCount writes n bytes for people: 256 MiB, 8 KiB, 100 bytes.
+func byteCount(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// changeEntry is one run in the changes panel, its bytes cut to what the panel shows.
+type changeEntry struct {
+	seq      int64 // 1 for the first run ever seen
+	seen     time.Time
+	off      int64
+	length   int
+	old, new []byte // at most shownBytes each
+}
+
+// String is how the panel lists the entry: time, offset, old -> new.
+func (e changeEntry) String() string {
+	s := fmt.Sprintf("%s  0x%08X  %x", e.seen.Format("15:04:05.000"), e.off, e.old)
+	cut := e.length > len(e.new)
+	if cut {
+		s += "…"
+	}
+	s += fmt.Sprintf(" → %x", e.new)
+	if cut {
+		s += fmt.Sprintf("… (%d bytes)", e.length)
+	}
+	return s
+}
+
+// changeLog is a ring of the most recent runs, for the changes panel.
+type changeLog struct {
+	mu   sync.Mutex
+	ring []changeEntry
+	next int   // where the next entry goes once the ring is full
+	seq  int64 // runs ever added
+}
+
+// add records the runs of one poll, seen at seen. They go in backwards, so that listed newest
+// first the runs of one poll read in offset order.
+func (c *changeLog) add(runs []watch.Run, seen time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(runs) - 1; i >= 0; i-- {
+		r := runs[i]
+		n := min(len(r.New), shownBytes)
+		c.seq++
+		e := changeEntry{seq: c.seq, seen: seen, off: r.Offset, length: len(r.New),
+			old: bytes.Clone(r.Old[:n]), new: bytes.Clone(r.New[:n])}
+		if len(c.ring) < changesKept {
+			c.ring = append(c.ring, e)
+			continue
+		}
+		c.ring[c.next] = e
+		c.next = (c.next + 1) % changesKept
+	}
+}
+
+// total returns how many runs were ever added.
+func (c *changeLog) total() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seq
+}
+
+// newest returns the kept entries, newest first.
+func (c *changeLog) newest() []changeEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.ring)
+	out := make([]changeEntry, n)
+	for k := range n {
+		out[k] = c.ring[(c.next+n-1-k)%n]
+	}
+	return out
+}
