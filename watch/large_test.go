@@ -1,0 +1,44 @@
+package watch
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mmhex/mmhex/internal/testdir"
+	"github.com/mmhex/mmhex/mmap"
+)
+
+// TestWatchPastFourGiB watches a range beyond 4 GiB, which a 32-bit build reaches through moving
+// windows. The file is sparse; the change is made with write(2), not through the mapping.
+func TestWatchPastFourGiB(t *testing.T) {
+	const size, start = 6 << 30, 5<<30 + 4096
+	path := filepath.Join(testdir.New(t), "large.bin")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Skipf("cannot make a sparse %d-byte file here: %v", int64(size), err)
+	}
+	m, err := mmap.Open(path, mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	w, err := New(m, start, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte{0xAB, 0xCD}, start+10); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := w.Poll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].Offset != start+10 || string(runs[0].Old) != "\x00\x00" || string(runs[0].New) != "\xab\xcd" {
+		t.Fatalf("Poll = %+v, want one run at %#x: 00 00 -> ab cd", runs, int64(start+10))
+	}
+}
