@@ -6,15 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
 )
 
@@ -22,10 +21,10 @@ const createUsage = `
 Usage: mmhex create [--size N] [--demo] NAME
 
 Creates the named shared-memory mapping NAME of N bytes (default 4096; the OS rounds it up to
-whole pages), zero-filled, and holds it until Ctrl-C or SIGTERM, then releases it (on Linux the
-name, /dev/shm/NAME, is removed). Another process attaches with 'mmhex -n NAME' (the editor) or
-'mmhex watch -n NAME' (print every change). If NAME exists already, create says so and exits 1:
-another process holds it.
+whole pages), zero-filled, and holds it until Ctrl-C, SIGTERM or SIGHUP (its terminal closing),
+then releases it (on Linux the name, /dev/shm/NAME, is removed). Another process attaches with
+'mmhex -n NAME' (the editor) or 'mmhex watch -n NAME' (print every change). If NAME exists
+already, create says so and exits 1: another process holds it.
 
 Sizes may be decimal or 0x-hex, with an optional K, M or G suffix (1024, 1024², 1024³):
 4096, 64K, 1M, 0x1000.
@@ -63,9 +62,12 @@ func runCreate(args []string, io stdio) error {
 		return usageErrorf("give one mapping name (usage: mmhex create [--size N] [--demo] NAME; see 'mmhex create --help')")
 	}
 	name := flags.Arg(0)
-	size, err := parseByteSize(*sizeArg)
-	if err != nil || size <= 0 {
-		return usageErrorf("--size %q: want a positive number of bytes such as 4096, 64K, 1M or 0x1000", *sizeArg)
+	size, err := byteconv.ParseSize(*sizeArg)
+	switch {
+	case err != nil:
+		return usageErrorf("--size %q: %v", *sizeArg, err)
+	case size <= 0:
+		return usageErrorf("--size %q: a mapping needs at least 1 byte", *sizeArg)
 	}
 	if *demo && size < demoEnd {
 		return usageErrorf("--demo needs at least %d bytes, --size is %d", demoEnd, size)
@@ -74,17 +76,24 @@ func runCreate(args []string, io stdio) error {
 	m, err := mmap.CreateNamed(name, size)
 	switch {
 	case errors.Is(err, fs.ErrExist):
-		return fmt.Errorf("%s already exists: another process holds it", name)
+		return fmt.Errorf("%s already exists: another process holds it%s", name, staleNameHint(name))
 	case errors.Is(err, mmap.ErrNotSupported), errors.Is(err, mmap.ErrBadName):
-		return err
+		return target{name: name}.explain(err, mmap.ReadWrite)
 	case err != nil:
 		return fmt.Errorf("create named mapping %q: %w", name, err)
 	}
 	defer m.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP is what closing the terminal sends: without it the name would outlive create.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	fmt.Fprintf(io.out, "created named mapping %q: %d bytes\n", name, m.Size())
+	if *demo {
+		// Before the line below, which tells a waiting script or test that the values are there.
+		if err := writeDemoFixed(m); err != nil {
+			return fmt.Errorf("named mapping %q: %w", name, err)
+		}
+	}
+	fmt.Fprintf(io.out, "created named mapping %q: %s\n", name, byteconv.FormatSize(m.Size()))
 	fmt.Fprintf(io.out, "attach from another terminal:\n  mmhex -n %s          edit it live\n  mmhex watch -n %s    print every change\n", name, name)
 	if *demo {
 		fmt.Fprintf(io.out, "demo values (little-endian): int32 999 at 0x0, 666 at 0x4, 999 at 0x10; every 100 ms: "+
@@ -111,16 +120,27 @@ func runCreate(args []string, io stdio) error {
 	return nil
 }
 
-// runDemo writes the demo's fixed values, then updates the changing ones every demoTick until
-// ctx is done.
-func runDemo(ctx context.Context, m *mmap.Mapping) error {
+// staleNameHint tells, on Linux, how to clear a name left behind by a creator that was killed
+// before it could release it: the name is a file in /dev/shm, which outlives its creator.
+func staleNameHint(name string) string {
+	if runtime.GOOS != "linux" {
+		return ""
+	}
+	return " (if none does, remove /dev/shm/" + strings.TrimPrefix(name, "/") + ")"
+}
+
+// writeDemoFixed writes the demo's values that never change.
+func writeDemoFixed(m *mmap.Mapping) error {
 	var fixed [20]byte
 	binary.LittleEndian.PutUint32(fixed[0:], 999)
 	binary.LittleEndian.PutUint32(fixed[4:], 666)
 	binary.LittleEndian.PutUint32(fixed[16:], 999)
-	if _, err := m.WriteAt(fixed[:], 0); err != nil {
-		return err
-	}
+	_, err := m.WriteAt(fixed[:], 0)
+	return err
+}
+
+// runDemo updates the demo's changing values every demoTick until ctx is done.
+func runDemo(ctx context.Context, m *mmap.Mapping) error {
 	ticker := time.NewTicker(demoTick)
 	defer ticker.Stop()
 	for counter := uint32(0); ; counter++ {
@@ -137,34 +157,4 @@ func runDemo(ctx context.Context, m *mmap.Mapping) error {
 		case <-ticker.C:
 		}
 	}
-}
-
-// parseByteSize reads a byte count: decimal or 0x-hex, with an optional K, M or G suffix
-// (powers of 1024, also written KiB, MiB, GiB). A leading 0 does not mean octal.
-func parseByteSize(s string) (int64, error) {
-	num, unit := strings.TrimSpace(s), int64(1)
-units:
-	for _, u := range []struct {
-		suffixes []string
-		unit     int64
-	}{{[]string{"KiB", "K"}, 1 << 10}, {[]string{"MiB", "M"}, 1 << 20}, {[]string{"GiB", "G"}, 1 << 30}} {
-		for _, suffix := range u.suffixes {
-			if len(num) > len(suffix) && strings.EqualFold(num[len(num)-len(suffix):], suffix) {
-				num, unit = num[:len(num)-len(suffix)], u.unit
-				break units
-			}
-		}
-	}
-	base := 10
-	if lower := strings.ToLower(num); strings.HasPrefix(lower, "0x") {
-		num, base = num[2:], 16
-	}
-	n, err := strconv.ParseInt(num, base, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a byte count", s)
-	}
-	if n < 0 || n > math.MaxInt64/unit {
-		return 0, fmt.Errorf("%q is out of range", s)
-	}
-	return n * unit, nil
 }

@@ -12,50 +12,40 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mmhex/mmhex/mmap"
 )
 
-func TestParseByteSize(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-	}{
-		{"4096", 4096}, {"0", 0}, {"0x1000", 4096}, {"0X10", 16}, {"64K", 64 << 10}, {"64k", 64 << 10},
-		{"1M", 1 << 20}, {"2MiB", 2 << 20}, {"1G", 1 << 30}, {"0x10K", 16 << 10}, {"010", 10}, {" 12 ", 12},
-	}
-	for _, tt := range tests {
-		if got, err := parseByteSize(tt.in); got != tt.want || err != nil {
-			t.Errorf("parseByteSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "K", "-1", "1.5M", "12 K", "1MK", "0x", "ten", "9223372036854775807K", "1T"} {
-		if got, err := parseByteSize(bad); err == nil {
-			t.Errorf("parseByteSize(%q) = %d, want an error", bad, got)
-		}
-	}
-}
-
 func TestCreateUsageErrors(t *testing.T) {
 	tests := []struct {
 		name    string
+		goos    string // the only system the case runs on; "" for all
 		args    []string
 		wantErr string
 	}{
-		{"no name", []string{"create"}, "mmhex: give one mapping name (usage: mmhex create [--size N] [--demo] NAME; see 'mmhex create --help')"},
-		{"two names", []string{"create", "a", "b"}, "give one mapping name"},
-		{"bad size", []string{"create", "--size", "lots", "x"}, `mmhex: --size "lots": want a positive number of bytes such as 4096, 64K, 1M or 0x1000`},
-		{"zero size", []string{"create", "--size", "0", "x"}, `--size "0"`},
-		{"demo too small", []string{"create", "--demo", "--size", "16", "x"}, "mmhex: --demo needs at least 64 bytes, --size is 16"},
+		{"no name", "", []string{"create"}, "mmhex: give one mapping name (usage: mmhex create [--size N] [--demo] NAME; see 'mmhex create --help')"},
+		{"two names", "", []string{"create", "a", "b"}, "mmhex: give one mapping name"},
+		{"bad size", "", []string{"create", "--size", "lots", "x"}, `mmhex: --size "lots": give a decimal number (4096) or 0x hex (0x1000), optionally with a K, M or G suffix (64K)`},
+		{"huge size", "", []string{"create", "--size", "9223372036854775807K", "x"}, `mmhex: --size "9223372036854775807K": more than the largest possible size, 0x7fffffffffffffff bytes`},
+		{"zero size", "", []string{"create", "--size", "0", "x"}, `mmhex: --size "0": a mapping needs at least 1 byte`},
+		{"demo too small", "", []string{"create", "--demo", "--size", "16", "x"}, "mmhex: --demo needs at least 64 bytes, --size is 16"},
+		{"empty name", "linux", []string{"create", ""}, `mmhex: "": invalid mapping name: use a name without slashes, like myapp-shared`},
+		{"name with a slash", "linux", []string{"create", "a/b"}, `mmhex: "a/b": invalid mapping name: use a name without slashes, like myapp-shared`},
+		{"empty name", "windows", []string{"create", ""}, `mmhex: "": invalid mapping name: use a name like MyAppShared`},
+		{"name with a backslash", "windows", []string{"create", `a\b`}, `mmhex: "a\\b": invalid mapping name: use a name like MyAppShared`},
 	}
 	for _, tt := range tests {
+		if tt.goos != "" && tt.goos != runtime.GOOS {
+			continue
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(tt.args, strings.NewReader(""), &stdout, &stderr)
-			if code != 2 || !strings.Contains(stderr.String(), tt.wantErr) || stdout.Len() != 0 {
-				t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing, and %q", code, stdout.String(), stderr.String(), tt.wantErr)
+			if code != 2 || !strings.HasPrefix(stderr.String(), tt.wantErr) || strings.Count(stderr.String(), "\n") != 1 || stdout.Len() != 0 {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing, and one line starting %q", code, stdout.String(), stderr.String(), tt.wantErr)
 			}
 		})
 	}
@@ -77,7 +67,11 @@ func TestCreateRefusesAnExistingName(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"create", "--size", "8K", name}, strings.NewReader(""), &stdout, &stderr)
-	if want := "mmhex: " + name + " already exists: another process holds it\n"; code != 1 || stderr.String() != want || stdout.Len() != 0 {
+	want := "mmhex: " + name + " already exists: another process holds it\n"
+	if runtime.GOOS == "linux" {
+		want = "mmhex: " + name + " already exists: another process holds it (if none does, remove /dev/shm/" + name + ")\n"
+	}
+	if code != 1 || stderr.String() != want || stdout.Len() != 0 {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, %q", code, stdout.String(), stderr.String(), want)
 	}
 	got := make([]byte, 4)
@@ -108,33 +102,38 @@ func startCreate(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
 	return cmd, stdout
 }
 
-// TestCreateReleasesTheNameOnInterrupt sends Ctrl-C's signal to a running create: the name must
-// be gone from /dev/shm afterwards.
-func TestCreateReleasesTheNameOnInterrupt(t *testing.T) {
+// TestCreateReleasesTheNameOnSignals stops a running create the ways a user does: Ctrl-C
+// (SIGINT), kill (SIGTERM) and closing its terminal (SIGHUP). The name must be gone from /dev/shm
+// afterwards, or a later create would take it for another holder's.
+func TestCreateReleasesTheNameOnSignals(t *testing.T) {
 	if runtime.GOOS != "linux" {
-		t.Skip("needs /dev/shm and a way to send SIGINT to another process (Linux)")
+		t.Skip("needs /dev/shm and a way to send signals to another process (Linux)")
 	}
-	name := uniqueMappingName()
-	cmd, stdout := startCreate(t, "--size", "64K", name)
-	info, err := os.Stat(filepath.Join("/dev/shm", name))
-	if err != nil || info.Size() != 64<<10 {
-		t.Fatalf("while create holds it: stat /dev/shm/%s = %v, %v; want 65536 bytes", name, info, err)
-	}
-	wantStart := `created named mapping "` + name + `": 65536 bytes` + "\nattach from another terminal:\n  mmhex -n " + name
-	if !strings.HasPrefix(stdout.String(), wantStart) {
-		t.Errorf("create printed:\n%s\nwant it to start with:\n%s", stdout.String(), wantStart)
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("create after SIGINT: %v, want exit 0", err)
-	}
-	if _, err := os.Stat(filepath.Join("/dev/shm", name)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("after SIGINT: stat /dev/shm/%s = %v, want it removed", name, err)
-	}
-	if want := `released named mapping "` + name + `"`; !strings.Contains(stdout.String(), want) {
-		t.Errorf("create printed:\n%s\nwant it to say %q", stdout.String(), want)
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			name := uniqueMappingName()
+			cmd, stdout := startCreate(t, "--size", "64K", name)
+			info, err := os.Stat(filepath.Join("/dev/shm", name))
+			if err != nil || info.Size() != 64<<10 {
+				t.Fatalf("while create holds it: stat /dev/shm/%s = %v, %v; want 65536 bytes", name, info, err)
+			}
+			wantStart := `created named mapping "` + name + `": 65536 bytes` + "\nattach from another terminal:\n  mmhex -n " + name
+			if !strings.HasPrefix(stdout.String(), wantStart) {
+				t.Errorf("create printed:\n%s\nwant it to start with:\n%s", stdout.String(), wantStart)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("create after %v: %v, want exit 0", sig, err)
+			}
+			if _, err := os.Stat(filepath.Join("/dev/shm", name)); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("after %v: stat /dev/shm/%s = %v, want it removed", sig, name, err)
+			}
+			if want := `released named mapping "` + name + `"`; !strings.Contains(stdout.String(), want) {
+				t.Errorf("create printed:\n%s\nwant it to say %q", stdout.String(), want)
+			}
+		})
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
-	"github.com/mmhex/mmhex/patch"
 	"github.com/mmhex/mmhex/xxd"
 )
 
@@ -36,8 +36,8 @@ Examples:
 func runDump(args []string, io stdio) error {
 	fs := newFlagSet("mmhex dump", dumpUsage, io.out)
 	name := fs.StringP("name", "n", "", "dump the named shared-memory mapping `NAME` instead of a file")
-	offsetText := fs.StringP("offset", "s", "0", "start at `OFFSET`: decimal, 0x hex, or end-N (N bytes before the end)")
-	lengthText := fs.StringP("length", "l", "", "dump at most `LENGTH` bytes, decimal or 0x hex (default: to the end)")
+	offsetText := fs.StringP("offset", "s", "0", "start at `OFFSET`: decimal, 0x hex, or end-N (N bytes before the end); K, M, G suffixes")
+	lengthText := fs.StringP("length", "l", "", "dump at most `LENGTH` bytes, decimal or 0x hex, K, M, G suffixes (default: to the end)")
 	cols := fs.IntP("cols", "c", 16, fmt.Sprintf("`N` bytes per row, 1 to %d (as xxd -c)", xxd.MaxCols))
 	group := fs.IntP("group", "g", 2, "`N` bytes per space-separated group; 0 for one group per row (as xxd -g)")
 	squeeze := fs.Bool("squeeze", false, "show rows that repeat the row above as one '*' line, as hexdump -C does")
@@ -59,17 +59,17 @@ func runDump(args []string, io stdio) error {
 	if opts.Group < 0 {
 		return usageErrorf("--group %d: give 0 (no groups) or more bytes per group", opts.Group)
 	}
-	start, err := patch.ParseOffset(*offsetText)
+	start, err := byteconv.ParseOffset(*offsetText)
 	if err != nil {
-		return usageErrorf("--offset: %v", err)
+		return usageErrorf("--offset %q: %v", *offsetText, err)
 	}
 	var limit *int64
 	if *lengthText != "" {
-		n, err := patch.ParseOffset(*lengthText)
-		if err != nil || n.FromEnd {
-			return usageErrorf("--length %q: give a number of bytes, decimal or 0x hex", *lengthText)
+		n, err := byteconv.ParseSize(*lengthText)
+		if err != nil {
+			return usageErrorf("--length %q: %v", *lengthText, err)
 		}
-		limit = &n.N
+		limit = &n
 	}
 	if opts.Color, err = colorWanted(*colorMode, io.out); err != nil {
 		return err
@@ -81,12 +81,9 @@ func runDump(args []string, io stdio) error {
 	}
 	defer m.Close()
 	size := m.Size()
-	off, err := start.Resolve(size)
+	off, err := offsetIn(start, t, size)
 	if err != nil {
-		return fmt.Errorf("--offset: %v", err)
-	}
-	if off > size {
-		return fmt.Errorf("--offset %s is past the end of %s (%d bytes)", start.Text, t, size)
+		return err
 	}
 	length := size - off
 	if limit != nil {
@@ -125,4 +122,17 @@ func colorWanted(mode string, out io.Writer) (bool, error) {
 		return enableEscapes(f), nil
 	}
 	return false, usageErrorf("--color %q: give auto, always or never", mode)
+}
+
+// offsetIn resolves an --offset against the size of t. An offset outside it is a usage error, in
+// dump and watch alike: the command line has to change, as for an offset that does not parse.
+func offsetIn(o byteconv.Offset, t target, size int64) (int64, error) {
+	at, err := o.Resolve(size)
+	switch {
+	case err != nil: // the only failure: end-N with N more than the size
+		return 0, usageErrorf("--offset %s lies before the start of %s (%s)", o.Text, t, byteconv.FormatSize(size))
+	case at > size:
+		return 0, usageErrorf("--offset %s is past the end of %s (%s)", o.Text, t, byteconv.FormatSize(size))
+	}
+	return at, nil
 }

@@ -60,6 +60,7 @@ func TestDumpMatchesXxd(t *testing.T) {
 		{[]string{"--offset", "7", "--length", "0x21", "--cols", "5"}, []string{"-s", "7", "-l", "33", "-c", "5"}, 7},
 		{[]string{"-s", "1", "-l", "100000"}, []string{"-s", "1", "-l", "100000"}, 1},
 		{[]string{"--offset", "end-20"}, []string{"-s", "-20"}, 20},
+		{[]string{"--offset", "1K", "--length", "0x1K"}, []string{"-s", "1024", "-l", "1024"}, 1024},
 	}
 	for _, path := range dumpSamples(t) {
 		info, err := os.Stat(path)
@@ -186,6 +187,7 @@ func TestDumpColor(t *testing.T) {
 
 func TestDumpErrors(t *testing.T) {
 	path := patchTestFile(t, "f.bin", make([]byte, 32))
+	one := patchTestFile(t, "one.bin", []byte{1})
 	tests := []struct {
 		args []string
 		code int
@@ -195,12 +197,15 @@ func TestDumpErrors(t *testing.T) {
 		{[]string{"--cols", "257", path}, 2, "mmhex: --cols 257: give 1 to 256 bytes per row\n"},
 		{[]string{"--group", "-1", path}, 2, "mmhex: --group -1: give 0 (no groups) or more bytes per group\n"},
 		{[]string{"--color", "sometimes", path}, 2, "mmhex: --color \"sometimes\": give auto, always or never\n"},
-		{[]string{"--offset", "x", path}, 2, "mmhex: --offset: bad offset \"x\": give a decimal number, 0x hex, or end-N\n"},
-		{[]string{"--length", "end-1", path}, 2, "mmhex: --length \"end-1\": give a number of bytes, decimal or 0x hex\n"},
+		{[]string{"--offset", "x", path}, 2, "mmhex: --offset \"x\": give a decimal number (4096), 0x hex (0x1000) or end-N (N bytes before the end), optionally with a K, M or G suffix (64K)\n"},
+		{[]string{"--offset", "-16", path}, 2, "mmhex: --offset \"-16\": an offset counts from the start and is never negative: for 16 bytes before the end, write end-16\n"},
+		{[]string{"--length", "end-1", path}, 2, "mmhex: --length \"end-1\": end-N is an offset, not a number of bytes: give a decimal number (4096) or 0x hex (0x1000), optionally with a K, M or G suffix (64K)\n"},
+		{[]string{"--length", "99999999999G", path}, 2, "mmhex: --length \"99999999999G\": more than the largest possible size, 0x7fffffffffffffff bytes\n"},
 		{[]string{path, "extra"}, 2, "mmhex: unexpected \"extra\": mmhex dump takes one FILE (see 'mmhex dump --help')\n"},
 		{nil, 2, "mmhex: no file given (usage: mmhex dump FILE, or mmhex dump -n NAME; see 'mmhex dump --help')\n"},
-		{[]string{"--offset", "33", path}, 1, "mmhex: --offset 33 is past the end of " + path + " (32 bytes)\n"},
-		{[]string{"--offset", "end-33", path}, 1, "mmhex: --offset: offset end-33 lies before the start of the file (size 32 bytes)\n"},
+		{[]string{"--offset", "33", path}, 2, "mmhex: --offset 33 is past the end of " + path + " (32 bytes)\n"},
+		{[]string{"--offset", "end-33", path}, 2, "mmhex: --offset end-33 lies before the start of " + path + " (32 bytes)\n"},
+		{[]string{"--offset", "2", one}, 2, "mmhex: --offset 2 is past the end of " + one + " (1 byte)\n"},
 		{[]string{filepath.Join(testdir.New(t), "missing.bin")}, 1, "no such file: check the path\n"},
 	}
 	for _, tt := range tests {

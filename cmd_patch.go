@@ -23,8 +23,8 @@ Every patch is checked before the first byte changes: a bad value, a range past 
 patches on one byte, an expect= that does not hold, or a file that cannot be written, and
 nothing at all is written. Patches never grow a file; only bytes that differ are written.
 
-OFFSET  4096 (decimal), 0x1000 (hex), end-N (N bytes before the end)
-VALUE   hex bytes:  DEADBEEF  de:ad:be:ef  "de ad be ef"
+OFFSET  4096 (decimal), 0x1000 (hex), 64K (also M, G), end-N (N bytes before the end)
+VALUE   hex bytes:  DEADBEEF  de:ad:be:ef  "de ad be ef"  0xde,0xad,0xbe,0xef
         numbers:    u8: i8: u16le: u16be: i16le: i16be: u32le: u32be: i32le: i32be:
                     u64le: u64be: i64le: i64be: f32le: f32be: f64le: f64be:
                     then decimal, 0x hex, 0o, 0b (i32le:-999, u16be:0xbeef, f64le:2.5)

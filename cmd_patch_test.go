@@ -158,9 +158,11 @@ func TestPatchFailuresChangeNothing(t *testing.T) {
 	}{
 		{"overflow", []string{"0", "00", "0x10", "u8:300"}, 2, `mmhex: patch 2 (offset 0x10): value "u8:300" overflows u8 (0..255)`},
 		{"bad hex", []string{"0", "zz"}, 2, `mmhex: patch 1 (offset 0): bad hex "zz"`},
+		{"hex number", []string{"0", "0xdead"}, 2, `mmhex: patch 1 (offset 0): bad hex "0xdead": "0xdead" reads as a number, whose byte order is unknown: write bytes without 0x (de ad) or with one 0x per byte (0xde 0xad); or give a type, like u32le:1234 or str:text`},
+		{"K offset past the end", []string{"1K", "00"}, 1, `mmhex: patch 1 (offset 1K): the value (1 byte at 0x400) runs past the end of the file (64 bytes)`},
 		{"missing value", []string{"0", "00", "8"}, 2, `mmhex: patch 2 (offset 8): no VALUE after the OFFSET`},
 		{"past the end", []string{"0", "00", "62", "u32le:1"}, 1, `mmhex: patch 2 (offset 62): the value (4 bytes at 0x3e) runs past the end of the file (64 bytes): patches never grow a file`},
-		{"offset past the end", []string{"100", "00"}, 1, `mmhex: patch 1 (offset 100): the value (1 bytes at 0x64) runs past the end`},
+		{"offset past the end", []string{"100", "00"}, 1, `mmhex: patch 1 (offset 100): the value (1 byte at 0x64) runs past the end of the file (64 bytes)`},
 		{"end-N past the start", []string{"end-100", "00"}, 1, `mmhex: patch 1 (offset end-100): offset end-100 lies before the start`},
 		{"overlap", []string{"0", "u32le:1", "2", "00"}, 1, `mmhex: patch 2 (offset 2): bytes 0x2..0x2 overlap bytes 0x0..0x3 of patch 1 (offset 0): write each byte once`},
 		{"expect mismatch", []string{"0x10", "dead", "--expect", "beef"}, 1, `mmhex: patch 1 (offset 0x10): expected be ef at 0x10, found `},
@@ -508,7 +510,7 @@ func TestPatchXxdErrorsNameTheLine(t *testing.T) {
 	dumpText := "00000000: 0000 0000 0000 0000 0000 0000 0000 0000  ................\n" +
 		"00000010: 0000 0000 0000 0000 0000 0000 0000 00zz  ................\n"
 	r := runCLI(t, dumpText, "patch", path, "--xxd", "-")
-	if want := "mmhex: stdin:2: bad hex \"00zz\""; r.code != 2 || !strings.HasPrefix(r.errOut, want) {
+	if want := "mmhex: stdin:2: hex column: 'z' in \"00zz\" is not a hex digit"; r.code != 2 || !strings.HasPrefix(r.errOut, want) {
 		t.Errorf("exit %d, stderr %q; want exit 2 and %q", r.code, r.errOut, want)
 	}
 	dumpText = "00000038: 0102 0304 0506 0708 0900 0000 0000 0000  ................\n"

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/watch"
 )
@@ -41,7 +42,8 @@ be read for another reason. A file that grows is followed: the bytes added are t
 when the growth is seen, later changes to them are reported. If the creator of a named mapping
 releases it, watch says so and goes on watching the memory it still holds. watch keeps a copy of
 what it watches, at most 1 GiB (256 MiB on 32-bit systems): pick a range with --offset and --length.
-Offsets and lengths may be decimal or 0x-hex, with an optional K, M or G suffix.
+Offsets and lengths may be decimal or 0x-hex, with an optional K, M or G suffix; an offset may
+also be end-N, N bytes before the end.
 `
 
 // These formats are documented in watchUsage and the README; scripts parse them.
@@ -58,7 +60,7 @@ func runWatch(args []string, io stdio) error {
 	flags := newFlagSet("mmhex watch", watchUsage, io.out)
 	interval := flags.Duration("interval", 50*time.Millisecond, "poll every `D` (at least 1ms)")
 	asJSON := flags.Bool("json", false, "print one JSON object per changed run")
-	offArg := flags.String("offset", "0", "watch from offset `O`")
+	offArg := flags.String("offset", "0", "watch from offset `O` (end-N: N bytes before the end)")
 	lenArg := flags.String("length", "", "watch `L` bytes (default: to the end)")
 	count := flags.Int("count", 0, "exit after `N` runs (0: no limit)")
 	duration := flags.Duration("duration", 0, "exit after `D` (0: no limit)")
@@ -69,6 +71,19 @@ func runWatch(args []string, io stdio) error {
 	t, rest, err := targetFrom(*name, flags.Args(), "mmhex watch")
 	if err != nil {
 		return err
+	}
+	start, err := byteconv.ParseOffset(*offArg)
+	if err != nil {
+		return usageErrorf("--offset %q: %v", *offArg, err)
+	}
+	var limit int64
+	if *lenArg != "" {
+		if limit, err = byteconv.ParseSize(*lenArg); err != nil {
+			return usageErrorf("--length %q: %v", *lenArg, err)
+		}
+		if limit == 0 {
+			return usageErrorf("--length 0 watches nothing: give a number of bytes, or leave --length out to watch to the end")
+		}
 	}
 	switch {
 	case len(rest) > 0:
@@ -86,7 +101,7 @@ func runWatch(args []string, io stdio) error {
 		return err
 	}
 	defer m.Close()
-	off, length, err := watchRange(t, m.Size(), *offArg, *lenArg)
+	off, length, err := watchRange(t, m.Size(), start, limit)
 	if err != nil {
 		return err
 	}
@@ -112,7 +127,7 @@ func runWatch(args []string, io stdio) error {
 		ctx, cancel = context.WithTimeout(ctx, *duration)
 		defer cancel()
 	}
-	fmt.Fprintf(io.err, "mmhex: watching %s: %d bytes from 0x%x, every %v (Ctrl-C stops)\n", t, length, off, *interval)
+	fmt.Fprintf(io.err, "mmhex: watching %s: %s from 0x%x, every %v (Ctrl-C stops)\n", t, byteconv.FormatSize(length), off, *interval)
 	ticker := time.NewTicker(*interval)
 	defer ticker.Stop()
 	for {
@@ -127,23 +142,18 @@ func runWatch(args []string, io stdio) error {
 	}
 }
 
-// watchRange turns --offset and --length into the range to watch inside size bytes.
-func watchRange(t target, size int64, offArg, lenArg string) (off, length int64, err error) {
-	off, err = parseByteSize(offArg)
-	if err != nil {
-		return 0, 0, usageErrorf("--offset: %v: want a number such as 4096, 0x1000 or 64K", err)
-	}
-	if off > size {
-		return 0, 0, usageErrorf("--offset 0x%x is past the end of %s (%d bytes)", off, t, size)
+// watchRange places --offset (start) and --length (limit; 0 when not given: to the end) inside
+// size bytes.
+func watchRange(t target, size int64, start byteconv.Offset, limit int64) (off, length int64, err error) {
+	if off, err = offsetIn(start, t, size); err != nil {
+		return 0, 0, err
 	}
 	length = size - off
-	if lenArg != "" {
-		if length, err = parseByteSize(lenArg); err != nil {
-			return 0, 0, usageErrorf("--length: %v: want a number such as 4096, 0x1000 or 64K", err)
+	if limit != 0 {
+		if limit > length {
+			return 0, 0, usageErrorf("--offset %s --length %d goes past the end of %s (%s)", start.Text, limit, t, byteconv.FormatSize(size))
 		}
-		if length > size-off {
-			return 0, 0, usageErrorf("--offset 0x%x --length %d goes past the end of %s (%d bytes)", off, length, t, size)
-		}
+		length = limit
 	}
 	if length > watch.MaxLength {
 		return 0, 0, usageErrorf("%s: %d bytes to watch, but watch keeps a copy of them and takes at most %d MiB: choose a range with --offset and --length", t, length, watch.MaxLength>>20)
@@ -202,7 +212,7 @@ func (s *watchSession) checkSize() (done bool, err error) {
 	}
 	end := s.w.Offset() + s.w.Len()
 	if size < end {
-		s.notef("%s was truncated to %d bytes (watching up to %d): stopped watching", s.t, size, end)
+		s.notef("%s was truncated to %s (watching up to %d): stopped watching", s.t, byteconv.FormatSize(size), end)
 		return true, nil
 	}
 	old := s.size
@@ -217,7 +227,7 @@ func (s *watchSession) checkSize() (done bool, err error) {
 	if err := s.w.Extend(length); err != nil {
 		return true, fmt.Errorf("watch %s: %w", s.t, err)
 	}
-	s.notef("%s grew from %d to %d bytes: now watching %d bytes from 0x%x", s.t, old, size, length, s.w.Offset())
+	s.notef("%s grew from %d to %s: now watching %s from 0x%x", s.t, old, byteconv.FormatSize(size), byteconv.FormatSize(length), s.w.Offset())
 	return false, nil
 }
 
@@ -229,7 +239,7 @@ func (s *watchSession) stopOnFault(err error) (done bool, _ error) {
 	}
 	end := s.w.Offset() + s.w.Len()
 	if _, rerr := s.m.Remap(); rerr == nil && s.m.Size() < end {
-		s.notef("%s was truncated to %d bytes (watching up to %d): stopped watching", s.t, s.m.Size(), end)
+		s.notef("%s was truncated to %s (watching up to %d): stopped watching", s.t, byteconv.FormatSize(s.m.Size()), end)
 		return true, nil
 	}
 	return true, fmt.Errorf("watch %s: %w: stopped watching", s.t, mmap.ErrFault)

@@ -294,36 +294,55 @@ func TestWatchSeesWritesToAFile(t *testing.T) {
 	checkWatchSeesWriter(t, "file", path, path)
 }
 
+// TestWatchTextFormat watches a range of a file and checks the text line of the change in it;
+// writes outside the range must not be reported. end-16 names the byte that dump --offset end-16
+// and patch end-16 start at: size−16.
 func TestWatchTextFormat(t *testing.T) {
-	path := filepath.Join(testdir.New(t), "data.bin")
-	if err := os.WriteFile(path, make([]byte, 0x1000), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	watching := startRun(t, "watch", "--interval", "1ms", "--count", "1", "--duration", "60s", "--offset", "0x100", "--length", "16", path)
-	watching.stderr.waitFor(t, "mmhex: watching "+path+": 16 bytes from 0x100, every 1ms")
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	// The byte at 0x80 lies outside the watched range: it must not be reported.
-	for _, w := range []struct {
+	type write struct {
 		off  int64
 		data []byte
-	}{{0x80, []byte{1}}, {0x102, []byte{0xAB, 0xCD}}} {
-		if _, err := f.WriteAt(w.data, w.off); err != nil {
-			t.Fatal(err)
-		}
 	}
-	line, err := watching.stdout.ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name          string
+		offset, count string
+		writes        []write
+		wantStart     string // after "mmhex: watching PATH: "
+		wantLine      string // after the time
+	}{
+		{"range", "0x100", "16", []write{{0x80, []byte{1}}, {0x102, []byte{0xAB, 0xCD}}},
+			"16 bytes from 0x100, every 1ms", "0x00000102 0000 -> abcd"},
+		{"from the end", "end-16", "1", []write{{0xfef, []byte{7, 7}}},
+			"1 byte from 0xff0, every 1ms", "0x00000ff0 00 -> 07"},
 	}
-	if want := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{6} 0x00000102 0000 -> abcd\n$`); !want.MatchString(line) {
-		t.Errorf("watch printed %q, want a line matching %s", line, want)
-	}
-	if code := watching.wait(t); code != 0 {
-		t.Errorf("exit code %d, want 0", code)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(testdir.New(t), "data.bin")
+			if err := os.WriteFile(path, make([]byte, 0x1000), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			watching := startRun(t, "watch", "--interval", "1ms", "--count", "1", "--duration", "60s", "--offset", tt.offset, "--length", tt.count, path)
+			watching.stderr.waitFor(t, "mmhex: watching "+path+": "+tt.wantStart)
+			f, err := os.OpenFile(path, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			for _, w := range tt.writes {
+				if _, err := f.WriteAt(w.data, w.off); err != nil {
+					t.Fatal(err)
+				}
+			}
+			line, err := watching.stdout.ReadString('\n')
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{6} ` + tt.wantLine + `\n$`); !want.MatchString(line) {
+				t.Errorf("watch printed %q, want a line matching %s", line, want)
+			}
+			if code := watching.wait(t); code != 0 {
+				t.Errorf("exit code %d, want 0", code)
+			}
+		})
 	}
 }
 
@@ -462,7 +481,11 @@ func TestWatchErrors(t *testing.T) {
 		{"negative count", []string{"watch", "--count", "-1", path}, 2, "--count -1"},
 		{"bad offset", []string{"watch", "--offset", "ten", path}, 2, "--offset"},
 		{"offset past the end", []string{"watch", "--offset", "0x65", path}, 2, "mmhex: --offset 0x65 is past the end of " + path + " (100 bytes)"},
-		{"length past the end", []string{"watch", "--offset", "50", "--length", "51", path}, 2, "goes past the end"},
+		{"length past the end", []string{"watch", "--offset", "50", "--length", "51", path}, 2, "mmhex: --offset 50 --length 51 goes past the end of " + path + " (100 bytes)"},
+		{"end-N before the start", []string{"watch", "--offset", "end-101", path}, 2, "mmhex: --offset end-101 lies before the start of " + path + " (100 bytes)"},
+		{"negative offset", []string{"watch", "--offset", "-4", path}, 2, `mmhex: --offset "-4": an offset counts from the start and is never negative: for 4 bytes before the end, write end-4`},
+		{"zero length", []string{"watch", "--length", "0", path}, 2, "mmhex: --length 0 watches nothing: give a number of bytes, or leave --length out to watch to the end"},
+		{"bad length", []string{"watch", "--length", "1.5K", path}, 2, `mmhex: --length "1.5K": give a decimal number (4096) or 0x hex (0x1000), optionally with a K, M or G suffix (64K)`},
 		{"missing file", []string{"watch", filepath.Join(dir, "nope")}, 1, "no such file"},
 		{"unknown flag", []string{"watch", "--bogus", path}, 2, "unknown flag: --bogus"},
 		{"unknown name", []string{"watch", "-n", missingName}, 1, fmt.Sprintf("mmhex: no named mapping %q", missingName)},

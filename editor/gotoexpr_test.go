@@ -35,10 +35,15 @@ func TestParseOffset(t *testing.T) {
 		{".5%", 0, 0x14},   // 4096 * 0.005 = 20.48
 		{"end", 0, 0xFFF},
 		{"END", 0, 0xFFF},
-		{"end-1", 0, 0xFFE},
-		{"end - 0x10", 0, 0xFEF},
-		{"end-0xfff", 0, 0},
-		{"end+0", 0, 0xFFF},
+		{"end-1", 0, 0xFFF},
+		{"End-2", 0, 0xFFE},
+		{"end - 0x10", 0, 0xFF0},
+		{"end-0xfff", 0, 1},
+		{"end-0x1000", 0, 0},
+		{"end-1K", 0, 0xC00},
+		{"1K", 0, 0x400},
+		{"+1k", 0x100, 0x500},
+		{"-0x1KiB", 0x500, 0x100},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -62,6 +67,8 @@ func TestParseOffsetLarge(t *testing.T) {
 		{"12.5%", 0, 12.5 * (1 << 30)},
 		{"+0x100000000", 1 << 33, 3 << 32},
 		{"end", 0, size - 1},
+		{"end-1G", 0, size - 1<<30},
+		{"99G", 0, 99 << 30},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -74,7 +81,7 @@ func TestParseOffsetLarge(t *testing.T) {
 }
 
 func TestParseOffsetErrors(t *testing.T) {
-	const forms = "use 0x1F00 (hex), 1234 (decimal), +N or -N (from the cursor), 50% or end-N"
+	const forms = "use 0x1F00 (hex), 1234 (decimal), 64K, +N or -N (from the cursor), 50%, end or end-N"
 	tests := []struct {
 		expr         string
 		cursor, size int64
@@ -102,13 +109,20 @@ func TestParseOffsetErrors(t *testing.T) {
 		{"end*2", 0, 0x1000, `editor: cannot read offset "end*2": ` + forms},
 		{"0x2000", 0, 0x1000, "editor: offset 0x2000 is past the end (size 0x1000)"},
 		{"4096", 0, 0x1000, "editor: offset 0x1000 is past the end (size 0x1000)"},
-		{"99999999999999999999999", 0, 0x1000, "editor: offset 0x152D02C7E14AF67FFFFF is past the end (size 0x1000)"},
+		{"end+0", 0, 0x1000, `editor: cannot read offset "end+0": ` + forms},
+		{"end+1", 0, 0x1000, `editor: cannot read offset "end+1": ` + forms},
+		{"1T", 0, 0x1000, `editor: cannot read offset "1T": ` + forms},
+		{"99999999999999999999999", 0, 0x1000, "editor: offset 99999999999999999999999 is past the end (size 0x1000)"},
+		{"+99999999999999999999", 0, 0x1000, "editor: offset +99999999999999999999 is past the end (size 0x1000)"},
+		{"9223372036854775807K", 0, 0x1000, "editor: offset 9223372036854775807K is past the end (size 0x1000)"},
 		{"+0x7FFFFFFFFFFFFFFF", 0x10, 0x1000, "editor: offset 0x800000000000000F is past the end (size 0x1000)"},
 		{"+1", 0xFFF, 0x1000, "editor: offset 0x1000 is past the end (size 0x1000)"},
 		{"-0x11", 0x10, 0x1000, "editor: offset -0x1 is before the start of the file"},
-		{"-99999999999999999999", 0, 0x1000, "editor: offset -0x56BC75E2D630FFFFF is before the start of the file"},
-		{"end+1", 0, 0x1000, "editor: offset 0x1000 is past the end (size 0x1000)"},
-		{"end-0x1000", 0, 0x1000, "editor: offset -0x1 is before the start of the file"},
+		{"-99999999999999999999", 0, 0x1000, "editor: offset -99999999999999999999 is before the start of the file"},
+		{"end-0", 0, 0x1000, "editor: offset 0x1000 is past the end (size 0x1000)"},
+		{"end-0x1001", 0, 0x1000, "editor: offset -0x1 is before the start of the file"},
+		{"end-99999999999999999999", 0, 0x1000, "editor: offset end-99999999999999999999 is before the start of the file"},
+		{"+1K", 0xFFF, 0x1000, "editor: offset 0x13FF is past the end (size 0x1000)"},
 		{"100.01%", 0, 0x1000, "editor: offset 0x1000 is past the end (size 0x1000)"},
 		{"200%", 0, 0x1000, "editor: offset 0x2000 is past the end (size 0x1000)"},
 		{"0", 0, 0, "editor: the file is empty: there is no offset to go to"},

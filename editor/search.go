@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // Scanner is what Search needs of the mapped object (a *mmap.Mapping satisfies it): zero-copy
@@ -48,29 +50,17 @@ func (p Pattern) Len() int { return len(p.want) }
 // ParseHexPattern reads back; text patterns print quoted, with their encoding and case rule.
 func (p Pattern) String() string { return p.desc }
 
-// ParseHexPattern reads hex bytes with ?? for any byte: "DEADBEEF", "de ad ?? ef" and
-// "de:ad:??:ef" are the same pattern, and a group may start with 0x.
+// ParseHexPattern reads hex bytes as byteconv.ParseHex does, with ?? for any byte: "DEADBEEF",
+// "de ad ?? ef", "de:ad:??:ef" and "0xde, 0xad, ??, 0xef" are the same pattern.
 func ParseHexPattern(s string) (Pattern, error) {
-	groups := strings.FieldsFunc(s, func(r rune) bool { return r == ':' || r == ' ' || r == '\t' })
-	var want, or []byte
-	for _, g := range groups {
-		if len(g) > 2 && (g[:2] == "0x" || g[:2] == "0X") {
-			g = g[2:]
-		}
-		for ; len(g) >= 2; g = g[2:] {
-			pair := g[:2]
-			if pair == "??" {
-				want, or = append(want, 0xFF), append(or, 0xFF)
-				continue
-			}
-			b, err := strconv.ParseUint(pair, 16, 8)
-			if err != nil {
-				return Pattern{}, fmt.Errorf("editor: hex pattern %q: %q is not a hex byte (use two hex digits, or ?? for any byte)", s, pair)
-			}
-			want, or = append(want, byte(b)), append(or, 0)
-		}
-		if g != "" {
-			return Pattern{}, fmt.Errorf("editor: hex pattern %q: %q is half a byte (write each byte as two hex digits, e.g. 0A)", s, g)
+	b, wild, err := byteconv.ParseHexWildcards(s)
+	if err != nil {
+		return Pattern{}, fmt.Errorf("editor: hex pattern %q: %w", s, err)
+	}
+	want, or := b, make([]byte, len(b))
+	for i, w := range wild {
+		if w {
+			want[i], or[i] = 0xFF, 0xFF
 		}
 	}
 	if len(want) == 0 {

@@ -93,7 +93,9 @@ func TestParseHexPattern(t *testing.T) {
 		{"de ad ?? ef", "DE AD ?? EF", 4},
 		{"de:ad:??:ef", "DE AD ?? EF", 4},
 		{"  dead\t??ef  ", "DE AD ?? EF", 4},
-		{"0xDEAD 0Xbe", "DE AD BE", 3},
+		{"0xDE, 0xad, 0Xbe", "DE AD BE", 3},
+		{"0x1 ?? 0xF", "01 ?? 0F", 3},
+		{"de\nad", "DE AD", 2},
 		{"??41", "?? 41", 2},
 		{"00", "00", 1},
 	}
@@ -114,15 +116,17 @@ func TestParseHexPattern(t *testing.T) {
 }
 
 func TestParseHexPatternErrors(t *testing.T) {
+	const hint = "write each byte as two digits 0-9 a-f, like de ad be ef, or ?? for any byte"
 	tests := []struct{ in, want string }{
 		{"", `editor: empty hex pattern: type bytes such as DE AD ?? EF`},
 		{" : ", `editor: empty hex pattern: type bytes such as DE AD ?? EF`},
-		{"xyz", `editor: hex pattern "xyz": "xy" is not a hex byte (use two hex digits, or ?? for any byte)`},
-		{"DEA", `editor: hex pattern "DEA": "A" is half a byte (write each byte as two hex digits, e.g. 0A)`},
-		{"de a d", `editor: hex pattern "de a d": "a" is half a byte (write each byte as two hex digits, e.g. 0A)`},
-		{"d?", `editor: hex pattern "d?": "d?" is not a hex byte (use two hex digits, or ?? for any byte)`},
-		{"0x", `editor: hex pattern "0x": "0x" is not a hex byte (use two hex digits, or ?? for any byte)`},
-		{"+1", `editor: hex pattern "+1": "+1" is not a hex byte (use two hex digits, or ?? for any byte)`},
+		{"xyz", `editor: hex pattern "xyz": 'x' in "xyz" is not a hex digit: ` + hint},
+		{"DEA", `editor: hex pattern "DEA": odd number of digits in "DEA": write each byte as two digits, like 0f`},
+		{"de a d", `editor: hex pattern "de a d": odd number of digits in "a": write each byte as two digits, like 0f`},
+		{"d?", `editor: hex pattern "d?": "d?" is not a hex byte: ` + hint},
+		{"0x", `editor: hex pattern "0x": "0x" holds no digits: after 0x give one byte, like 0x0f`},
+		{"0xDEAD", `editor: hex pattern "0xDEAD": "0xDEAD" reads as a number, whose byte order is unknown: write bytes without 0x (de ad) or with one 0x per byte (0xde 0xad)`},
+		{"+1", `editor: hex pattern "+1": "+1" is not a hex byte: ` + hint},
 		{"?? ??", `editor: hex pattern "?? ??" has only ?? wildcards: give at least one byte`},
 	}
 	for _, tt := range tests {
@@ -589,7 +593,7 @@ func TestSearchMapping(t *testing.T) {
 }
 
 func FuzzParseHexPattern(f *testing.F) {
-	for _, s := range []string{"DEADBEEF", "de ad ?? ef", "de:ad:??:ef", "0xdead", "xyz", "?? ??", "", "a", "\t00\t"} {
+	for _, s := range []string{"DEADBEEF", "de ad ?? ef", "de:ad:??:ef", "0xdead", "0xde, 0xad", "xyz", "?? ??", "", "a", "\t00\t"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

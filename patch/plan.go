@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // Reader is what a patch is planned against: *mmap.Mapping satisfies it.
@@ -75,7 +77,9 @@ func Prepare(r Reader, entries []Entry) (*Plan, error) {
 	list := make([]placed, len(entries))
 	for i, e := range entries {
 		at, err := e.Offset.Resolve(size)
-		if err == nil {
+		if err != nil {
+			err = fmt.Errorf("offset %w", err)
+		} else {
 			err = checkRange(at, len(e.Value), size, "the value")
 		}
 		if err == nil && e.Expect != nil {
@@ -196,7 +200,8 @@ func joinRuns(runs []Change) []Change {
 
 func checkRange(at int64, n int, size int64, what string) error {
 	if at > size || int64(n) > size-at {
-		return fmt.Errorf("%s (%d bytes at 0x%x) runs past the end of the file (%d bytes): patches never grow a file", what, n, at, size)
+		return fmt.Errorf("%s (%s at 0x%x) runs past the end of the file (%s): patches never grow a file",
+			what, byteconv.FormatSize(int64(n)), at, byteconv.FormatSize(size))
 	}
 	return nil
 }
@@ -209,7 +214,7 @@ func readFull(r Reader, p []byte, at int64) error {
 	if err == nil || errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
-	return fmt.Errorf("read %d bytes at 0x%x: %w", len(p), at, err)
+	return fmt.Errorf("read %s at 0x%x: %w", byteconv.FormatSize(int64(len(p))), at, err)
 }
 
 // mismatch describes the first difference between what was expected at at and what was found.

@@ -167,8 +167,8 @@ func TestRejectedPatchesWriteNothing(t *testing.T) {
 	}{
 		{"past the end", []string{"0", "00", "62", "u32le:1"},
 			"patch 2 (offset 62): the value (4 bytes at 0x3e) runs past the end of the file (64 bytes): patches never grow a file"},
-		{"offset past the end", []string{"0x41", "00"}, "patch 1 (offset 0x41): the value (1 bytes at 0x41) runs past the end"},
-		{"end-N before the start", []string{"end-65", "00"}, "patch 1 (offset end-65): offset end-65 lies before the start of the file (size 64 bytes)"},
+		{"offset past the end", []string{"0x41", "00"}, "patch 1 (offset 0x41): the value (1 byte at 0x41) runs past the end"},
+		{"end-N before the start", []string{"end-65", "00"}, "patch 1 (offset end-65): offset end-65 lies before the start (the size is 64 bytes)"},
 		{"expect past the end", []string{"60", "00", "expect=0000000000"}, "patch 1 (offset 60): expect= (5 bytes at 0x3c) runs past the end"},
 		{"overlap", []string{"0", "00", "8", "u32le:0", "10", "u16le:1"},
 			"patch 3 (offset 10): bytes 0xa..0xb overlap bytes 0x8..0xb of patch 2 (offset 8): write each byte once"},

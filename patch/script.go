@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // Entry is one patch as the user wrote it: Value to write at Offset, and, when Expect is not
@@ -55,7 +57,7 @@ func ParseArgs(args []string) ([]Entry, error) {
 		if strings.HasPrefix(args[i], expectPrefix) {
 			return nil, &ParseError{Where: fmt.Sprintf("patch %d", n), Err: fmt.Errorf("%q stands where an OFFSET should: expect= follows an OFFSET VALUE pair", args[i])}
 		}
-		offset, err := ParseOffset(args[i])
+		offset, err := parseOffset(args[i])
 		if err != nil && n > 1 {
 			err = fmt.Errorf("%w (a VALUE holding spaces needs quotes: \"de ad\")", err)
 		}
@@ -146,7 +148,7 @@ func scriptEntry(words []string, name string, line int) (Entry, error) {
 	if len(words) > 3 {
 		return Entry{}, fmt.Errorf("%d words where a line has at most 3 (OFFSET VALUE [expect=VALUE]): quote values holding spaces, like \"de ad\"", len(words))
 	}
-	offset, err := ParseOffset(words[0])
+	offset, err := parseOffset(words[0])
 	if err != nil {
 		return Entry{}, err
 	}
@@ -218,10 +220,15 @@ func unquote(s string, word *strings.Builder) (int, error) {
 			case 't':
 				word.WriteByte('\t')
 			case 'x':
-				if i+2 >= len(s) || unhex(s[i+1]) < 0 || unhex(s[i+2]) < 0 {
+				var b byte
+				ok := false
+				if i+2 < len(s) {
+					b, ok = byteconv.HexByte(s[i+1], s[i+2])
+				}
+				if !ok {
 					return 0, errors.New(`bad escape: \x takes two hex digits, like \x0a`)
 				}
-				word.WriteByte(byte(unhex(s[i+1])<<4 | unhex(s[i+2])))
+				word.WriteByte(b)
 				i += 2
 			default:
 				return 0, fmt.Errorf(`unknown escape \%c: use \" \\ \n \r \t or \xNN`, s[i])

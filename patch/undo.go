@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // undoLineBytes is how many bytes one undo script line restores, so that lines stay readable.
@@ -27,7 +29,7 @@ func (p *Plan) WriteUndo(w io.Writer, target []string, path string) error {
 	if len(p.Changes) == 1 {
 		runs = "run"
 	}
-	fmt.Fprintf(bw, "# mmhex undo script: puts back %d bytes in %d %s.\n", p.Bytes(), len(p.Changes), runs)
+	fmt.Fprintf(bw, "# mmhex undo script: puts back %s in %d %s.\n", byteconv.FormatSize(p.Bytes()), len(p.Changes), runs)
 	fmt.Fprint(bw, "# Revert with: mmhex patch")
 	for _, arg := range slices.Concat(target, []string{"--script", path}) {
 		fmt.Fprint(bw, " ", shellQuote(arg))

@@ -9,44 +9,22 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
-// Offset is where a patch goes, as the user wrote it: a number of bytes from the start of the
-// file, or, for end-N, N bytes before its end. It is resolved against the size only when the
-// file is open.
-type Offset struct {
-	N       int64
-	FromEnd bool
-	Text    string // as written, for messages
-}
+// Offset is where a patch goes, as the user wrote it: N bytes from the start, or for end-N, N
+// bytes before the end. It is resolved against the size only when the file is open. It is
+// byteconv's Offset, so that every command reads offsets alike.
+type Offset = byteconv.Offset
 
-// ParseOffset reads an offset: decimal (4096), hex with 0x (0x1000), or end-N (N bytes before the
-// end, N decimal or 0x hex). A leading 0 does not mean octal: 010 is ten.
-func ParseOffset(s string) (Offset, error) {
-	text := s
-	fromEnd := false
-	if rest, ok := strings.CutPrefix(strings.ToLower(s), "end-"); ok {
-		s, fromEnd = rest, true
-	}
-	n, err := parseUint(s, "offset")
-	if errors.Is(err, errOverflow) || n > math.MaxInt64 {
-		return Offset{}, fmt.Errorf("offset %q is too large", text)
-	}
+// parseOffset reads an OFFSET; see byteconv.ParseOffset for its syntax.
+func parseOffset(s string) (Offset, error) {
+	o, err := byteconv.ParseOffset(s)
 	if err != nil {
-		return Offset{}, fmt.Errorf("bad offset %q: give a decimal number, 0x hex, or end-N", text)
+		return o, fmt.Errorf("bad offset %q: %w", s, err)
 	}
-	return Offset{N: int64(n), FromEnd: fromEnd, Text: text}, nil
-}
-
-// Resolve returns the offset from the start of a file of size bytes.
-func (o Offset) Resolve(size int64) (int64, error) {
-	if !o.FromEnd {
-		return o.N, nil
-	}
-	if o.N > size {
-		return 0, fmt.Errorf("offset %s lies before the start of the file (size %d bytes)", o.Text, size)
-	}
-	return size - o.N, nil
+	return o, nil
 }
 
 // parseUint reads an unsigned integer: 0x hex, 0o octal, 0b binary, otherwise decimal, with
@@ -111,32 +89,38 @@ var numberTypes = func() map[string]numberType {
 // typeList is shown when a prefix is unknown.
 const typeList = "u8 i8 u16le u16be i16le i16be u32le ... i64be f32le f32be f64le f64be str utf16le utf16be"
 
-// ParseValue reads a VALUE and returns its bytes. A VALUE is hex bytes (DEADBEEF, de:ad:be:ef,
-// "de ad be ef") or typed: a number type (u8 i8 u16le u16be i16le i16be, the same for 32 and 64
-// bits, f32le f32be f64le f64be) followed by a colon and a number (decimal, 0x hex, 0o octal,
-// 0b binary; floats as Go's strconv reads them), or str:TEXT (UTF-8), utf16le:TEXT,
-// utf16be:TEXT. The result is never empty.
+// ParseValue reads a VALUE and returns its bytes. A VALUE is hex bytes as byteconv.ParseHex
+// reads them (DEADBEEF, de:ad:be:ef, "de ad be ef", "0xde, 0xad") or typed: a number type (u8 i8
+// u16le u16be i16le i16be, the same for 32 and 64 bits, f32le f32be f64le f64be) followed by a
+// colon and a number (decimal, 0x hex, 0o octal, 0b binary; floats as Go's strconv reads them),
+// or str:TEXT (UTF-8), utf16le:TEXT, utf16be:TEXT. The result is never empty.
 func ParseValue(s string) ([]byte, error) {
 	kind, arg, typed := strings.Cut(s, ":")
 	if typed {
-		kind = strings.ToLower(kind)
-		switch kind {
+		switch lower := strings.ToLower(kind); lower {
 		case "str":
 			return nonEmpty(s, []byte(arg))
 		case "utf16le", "utf16be":
-			return encodeUTF16(s, arg, kind == "utf16be")
-		}
-		if t, ok := numberTypes[kind]; ok {
-			return t.encode(s, arg)
-		}
-		if !isHex(kind) {
-			if _, ok := numberTypes[kind+"le"]; ok {
-				return nil, fmt.Errorf("value %q: give the byte order, %sle or %sbe", s, kind, kind)
+			return encodeUTF16(s, arg, lower == "utf16be")
+		default:
+			if t, ok := numberTypes[lower]; ok {
+				return t.encode(s, arg)
 			}
-			return nil, fmt.Errorf("value %q: unknown type %q; types are %s", s, kind, typeList)
 		}
 	}
-	return ParseHex(s)
+	b, err := byteconv.ParseHex(s)
+	if err == nil {
+		return nonEmpty(s, b)
+	}
+	// A colon after something that is not hex means a type was meant: say what is wrong with it.
+	if _, kindErr := byteconv.ParseHex(kind); typed && kindErr != nil {
+		kind = strings.ToLower(kind)
+		if _, ok := numberTypes[kind+"le"]; ok {
+			return nil, fmt.Errorf("value %q: give the byte order, %sle or %sbe", s, kind, kind)
+		}
+		return nil, fmt.Errorf("value %q: unknown type %q; types are %s", s, kind, typeList)
+	}
+	return nil, fmt.Errorf("bad hex %q: %w; or give a type, like u32le:1234 or str:text", s, err)
 }
 
 func nonEmpty(value string, b []byte) ([]byte, error) {
@@ -238,49 +222,6 @@ func (t numberType) bits(value, text string) (uint64, error) {
 		return -magnitude, nil
 	}
 	return magnitude, nil
-}
-
-// ParseHex reads hex bytes: pairs of hex digits, optionally separated by spaces or colons
-// (DEADBEEF, de:ad:be:ef, "de ad be ef"). Every separated group holds whole bytes.
-func ParseHex(s string) ([]byte, error) {
-	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		return nil, fmt.Errorf("bad hex %q: hex bytes take no 0x; for a number give its type, like u32le:%s", s, s)
-	}
-	b := make([]byte, 0, len(s)/2)
-	for group := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ' ' || r == ':' || r == '\t' }) {
-		if len(group)%2 != 0 {
-			return nil, fmt.Errorf("bad hex %q: odd number of digits in %q; write whole bytes, like 0f", s, group)
-		}
-		for i := 0; i < len(group); i += 2 {
-			hi, lo := unhex(group[i]), unhex(group[i+1])
-			if hi < 0 || lo < 0 {
-				return nil, fmt.Errorf("bad hex %q: write bytes as pairs of digits 0-9 a-f, like de:ad or \"de ad\", or give a type (str:, u8:, ...)", s)
-			}
-			b = append(b, byte(hi<<4|lo))
-		}
-	}
-	return nonEmpty(s, b)
-}
-
-func unhex(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c - 'a' + 10)
-	case 'A' <= c && c <= 'F':
-		return int(c - 'A' + 10)
-	}
-	return -1
-}
-
-func isHex(s string) bool {
-	for i := range len(s) {
-		if unhex(s[i]) < 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // FormatHex writes b as space-separated hex pairs ("de ad be ef"), showing at most limit bytes

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 func TestParseValue(t *testing.T) {
@@ -16,6 +18,8 @@ func TestParseValue(t *testing.T) {
 		want []byte
 	}{
 		{"DEADBEEF", []byte{0xde, 0xad, 0xbe, 0xef}},
+		{"0xde, 0xad, 0xbe, 0xef", []byte{0xde, 0xad, 0xbe, 0xef}},
+		{"0xde:0xad", []byte{0xde, 0xad}},
 		{"de:ad:be:ef", []byte{0xde, 0xad, 0xbe, 0xef}},
 		{"de ad be ef", []byte{0xde, 0xad, 0xbe, 0xef}},
 		{"dead beef", []byte{0xde, 0xad, 0xbe, 0xef}},
@@ -74,7 +78,10 @@ func TestParseValueErrors(t *testing.T) {
 		{"zz", `bad hex "zz"`},
 		{"dea", `odd number of digits`},
 		{"de ad b", `odd number of digits in "b"`},
-		{"0xdead", `hex bytes take no 0x; for a number give its type, like u32le:0xdead`},
+		{"zz", `bad hex "zz": "zz" is not a hex byte: write each byte as two digits 0-9 a-f, like de ad be ef; or give a type, like u32le:1234 or str:text`},
+		{"0xdead", `bad hex "0xdead": "0xdead" reads as a number, whose byte order is unknown`},
+		{"0xde 0xad zz", `bad hex "0xde 0xad zz": "zz" is not a hex byte`},
+		{"de:zz", `bad hex "de:zz": "zz" is not a hex byte`},
 		{"", `is empty`},
 		{"str:", `is empty`},
 		{"utf16le:", `is empty`},
@@ -110,50 +117,26 @@ func TestParseValueErrors(t *testing.T) {
 	}
 }
 
+// TestParseOffset checks how patch frames byteconv's offsets; byteconv's tests cover the syntax.
 func TestParseOffset(t *testing.T) {
 	const size = 0x1000
-	tests := []struct {
-		in   string
-		want int64
-	}{
-		{"0", 0},
-		{"4096", 4096},
-		{"010", 10},
-		{"0x10", 16},
-		{"0X1f", 31},
-		{"end-4", size - 4},
-		{"END-0x10", size - 16},
-		{"end-0", size},
-		{"end-4096", 0},
-		{"0x100000000", 1 << 32},
-		{"9223372036854775807", math.MaxInt64},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			o, err := ParseOffset(tt.in)
-			if err != nil {
-				t.Fatalf("ParseOffset(%q): %v", tt.in, err)
-			}
-			got, err := o.Resolve(size)
-			if err != nil {
-				t.Fatalf("Resolve: %v", err)
-			}
-			if got != tt.want {
-				t.Errorf("ParseOffset(%q).Resolve(%d) = %d, want %d", tt.in, size, got, tt.want)
-			}
-		})
-	}
-	for _, bad := range []string{"", "x", "-1", "0x", "end-", "end+4", "12k", "9223372036854775808", "99999999999999999999"} {
-		if o, err := ParseOffset(bad); err == nil {
-			t.Errorf("ParseOffset(%q) = %+v, want an error", bad, o)
+	for in, want := range map[string]int64{"4096": 4096, "0x10": 16, "64K": 64 << 10, "end-4": size - 4, "END-0x10": size - 16} {
+		o, err := parseOffset(in)
+		if err != nil {
+			t.Fatalf("parseOffset(%q): %v", in, err)
+		}
+		if got, err := o.Resolve(size); err != nil || got != want || o.Text != in {
+			t.Errorf("parseOffset(%q) = %+v, resolved in %d bytes to %d, %v; want %d", in, o, size, got, err, want)
 		}
 	}
-	o, err := ParseOffset("end-4097")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.Resolve(size); err == nil || !strings.Contains(err.Error(), "before the start") {
-		t.Errorf("end-4097 in 4096 bytes: got error %v, want one saying it lies before the start", err)
+	for in, want := range map[string]string{
+		"x":                   `bad offset "x": give a decimal number (4096), 0x hex (0x1000) or end-N`,
+		"-4":                  `bad offset "-4": an offset counts from the start and is never negative: for 4 bytes before the end, write end-4`,
+		"9223372036854775808": `bad offset "9223372036854775808": more than the largest possible offset`,
+	} {
+		if o, err := parseOffset(in); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("parseOffset(%q) = %+v, %v; want the error %q", in, o, err, want)
+		}
 	}
 }
 
@@ -191,22 +174,13 @@ func FuzzParseValue(f *testing.F) {
 		if len(b) == 0 {
 			t.Fatalf("ParseValue(%q) accepted an empty value", s)
 		}
-		if isHexValue(s) {
+		if _, err := byteconv.ParseHex(s); err == nil {
 			again, err := ParseValue(FormatHex(b, 0))
 			if err != nil || !bytes.Equal(again, b) {
 				t.Fatalf("hex %q = % x, formatted and parsed again = % x, %v", s, b, again, err)
 			}
 		}
 	})
-}
-
-func isHexValue(s string) bool {
-	for _, c := range s {
-		if c != ' ' && c != ':' && c != '\t' && unhex(byte(c)) < 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // FuzzIntegerValue checks every integer type against encoding/binary: a number in the type's

@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // Row is one line of a dump read back: the bytes its hex column holds, at the offset it names.
@@ -87,21 +89,13 @@ func parseLine(line string) (row Row, ok bool, err error) {
 		end = i
 	}
 	hexColumn, textColumn := rest[:end], strings.TrimLeft(rest[end:], " \t")
-	data := make([]byte, 0, len(hexColumn)/2)
-	for group := range strings.SplitSeq(hexColumn, " ") {
-		if len(group)%2 != 0 {
-			return Row{}, false, fmt.Errorf("bad hex %q: odd number of digits; write whole bytes, like 0f", group)
-		}
-		for i := 0; i < len(group); i += 2 {
-			hi, lo := unhex(group[i]), unhex(group[i+1])
-			if hi < 0 || lo < 0 {
-				return Row{}, false, fmt.Errorf("bad hex %q: the hex column holds pairs of digits 0-9 a-f", group)
-			}
-			data = append(data, byte(hi<<4|lo))
-		}
+	data, err := byteconv.ParseHex(hexColumn)
+	if err != nil {
+		return Row{}, false, fmt.Errorf("hex column: %w", err)
 	}
 	if len(textColumn) > len(data) {
-		return Row{}, false, fmt.Errorf("the hex column holds %d bytes but the text column %d characters: was a byte deleted, or two spaces typed? (the hex column ends at two spaces; edit the hex, not the text)", len(data), len(textColumn))
+		return Row{}, false, fmt.Errorf("the hex column holds %s but the text column %s: was a byte deleted, or two spaces typed? (the hex column ends at two spaces; edit the hex, not the text)",
+			byteconv.FormatSize(int64(len(data))), characters(len(textColumn)))
 	}
 	return Row{Offset: int64(offset), Data: data}, true, nil
 }
@@ -114,10 +108,12 @@ func checkWidths(rows []Row) error {
 	width := len(rows[0].Data)
 	for i, r := range rows {
 		if len(r.Data) > width {
-			return &SyntaxError{Line: r.Line, Err: fmt.Errorf("the row holds %d bytes, more than the %d of line %d: patching never inserts bytes; keep each row's length", len(r.Data), width, rows[0].Line)}
+			return &SyntaxError{Line: r.Line, Err: fmt.Errorf("the row holds %s, more than the %d of line %d: patching never inserts bytes; keep each row's length",
+				byteconv.FormatSize(int64(len(r.Data))), width, rows[0].Line)}
 		}
 		if len(r.Data) < width && i+1 < len(rows) && rows[i+1].Offset == r.Offset+int64(width) {
-			return &SyntaxError{Line: r.Line, Err: fmt.Errorf("the row holds %d bytes but the next row starts %d bytes after it: was a byte deleted? patching never deletes bytes; keep each row's length", len(r.Data), width)}
+			return &SyntaxError{Line: r.Line, Err: fmt.Errorf("the row holds %s but the next row starts %s after it: was a byte deleted? patching never deletes bytes; keep each row's length",
+				byteconv.FormatSize(int64(len(r.Data))), byteconv.FormatSize(int64(width)))}
 		}
 	}
 	return nil
@@ -140,14 +136,10 @@ func stripEscapes(s string) string {
 	return b.String()
 }
 
-func unhex(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c - 'a' + 10)
-	case 'A' <= c && c <= 'F':
-		return int(c - 'A' + 10)
+// characters counts the text column's characters for a message.
+func characters(n int) string {
+	if n == 1 {
+		return "1 character"
 	}
-	return -1
+	return fmt.Sprintf("%d characters", n)
 }
