@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"runtime"
-	"strings"
 	"syscall"
 	"time"
 
@@ -112,10 +110,10 @@ func runCreate(args []string, io stdio) error {
 	if err != nil {
 		return fmt.Errorf("named mapping %q: %w", name, err)
 	}
-	if runtime.GOOS == "windows" {
-		fmt.Fprintf(io.out, "closed named mapping %q: it lives on while other processes hold it\n", name)
-	} else {
+	if _, isFile := mmap.NamedPath(name); isFile {
 		fmt.Fprintf(io.out, "released named mapping %q: the name is removed; processes still attached keep their memory\n", name)
+	} else {
+		fmt.Fprintf(io.out, "closed named mapping %q: it lives on while other processes hold it\n", name)
 	}
 	return nil
 }
@@ -123,10 +121,11 @@ func runCreate(args []string, io stdio) error {
 // staleNameHint tells, on Linux, how to clear a name left behind by a creator that was killed
 // before it could release it: the name is a file in /dev/shm, which outlives its creator.
 func staleNameHint(name string) string {
-	if runtime.GOOS != "linux" {
+	path, isFile := mmap.NamedPath(name)
+	if !isFile {
 		return ""
 	}
-	return " (if none does, remove /dev/shm/" + strings.TrimPrefix(name, "/") + ")"
+	return " (if none does, remove " + path + ")"
 }
 
 // writeDemoFixed writes the demo's values that never change.

@@ -113,12 +113,6 @@ func runWatch(args []string, io stdio) error {
 		t: t, m: m, w: w, json: *asJSON, left: *count, follow: *lenArg == "",
 		out: bufio.NewWriter(io.out), errOut: io.err, size: m.Size(),
 	}
-	if t.path != "" {
-		if s.file, err = os.Open(t.path); err != nil {
-			return fmt.Errorf("watch %s: %w", t, err)
-		}
-		defer s.file.Close()
-	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -172,7 +166,6 @@ type watchSession struct {
 	left   int  // runs still to print before --count is reached; 0 when there is no --count
 	follow bool // no --length: watch what a growing file adds
 
-	file      *os.File // the watched file, opened again to notice its size change; nil for a name
 	size      int64    // the size last seen
 	nameCheck time.Time
 	nameGone  bool
@@ -182,7 +175,7 @@ type watchSession struct {
 // tick runs one poll: it checks the file's size, diffs, prints the runs and reports whether
 // watching is over.
 func (s *watchSession) tick() (done bool, err error) {
-	if s.file != nil {
+	if s.t.path != "" {
 		if done, err := s.checkSize(); done || err != nil {
 			return done, err
 		}
@@ -202,11 +195,10 @@ func (s *watchSession) tick() (done bool, err error) {
 
 // checkSize notices a watched file that shrank below the watched range (the end) or grew (followed).
 func (s *watchSession) checkSize() (done bool, err error) {
-	info, err := s.file.Stat()
+	size, err := s.m.CurrentSize()
 	if err != nil {
 		return true, fmt.Errorf("watch %s: %w", s.t, err)
 	}
-	size := info.Size()
 	if size == s.size {
 		return false, nil
 	}

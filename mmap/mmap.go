@@ -185,6 +185,18 @@ func (m *Mapping) Size() int64 {
 	return m.size
 }
 
+// CurrentSize returns the size the object has now, which differs from Size when another process
+// truncated or extended the file since it was mapped (Remap then maps it anew). It costs one
+// system call (fstat, GetFileInformationByHandle); a named mapping cannot change size.
+func (m *Mapping) CurrentSize() (int64, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return 0, ErrClosed
+	}
+	return m.sys.currentSize()
+}
+
 // Writable reports whether the mapping was opened read-write.
 func (m *Mapping) Writable() bool { return m.writable }
 
@@ -464,6 +476,14 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// NamedPath returns the file behind the named mapping name on systems where a named mapping is
+// a file that outlives its creator until it is removed (Linux: /dev/shm/name), and false where
+// it is not (Windows, whose sections go when their last handle does).
+func NamedPath(name string) (string, bool) {
+	path, err := shmPath(name)
+	return path, err == nil
 }
 
 // ListNamed returns the names of the named mappings that exist now, sorted, where the system

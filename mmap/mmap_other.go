@@ -11,7 +11,9 @@ func unsupported(what string) error {
 	return fmt.Errorf("mmap: %s: memory mapping is %w", what, ErrNotSupported)
 }
 
-func listNamed() ([]string, error) { return nil, unsupported("list") }
+func listNamed() ([]string, error)               { return nil, unsupported("list") }
+func shmPath(name string) (string, error)        { return "", unsupported(name) }
+func (s *osMapping) currentSize() (int64, error) { return 0, unsupported("size") }
 
 func (s *osMapping) openFile(path string, writable bool) error  { return unsupported(path) }
 func (s *osMapping) openNamed(name string, writable bool) error { return unsupported(name) }

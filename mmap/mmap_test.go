@@ -429,6 +429,16 @@ func TestNamedMappingErrors(t *testing.T) {
 	}
 }
 
+func TestNamedPath(t *testing.T) {
+	path, ok := NamedPath("/demo")
+	switch {
+	case runtime.GOOS == "linux" && (path != "/dev/shm/demo" || !ok):
+		t.Errorf("NamedPath(/demo) = %q, %v; want /dev/shm/demo, true", path, ok)
+	case runtime.GOOS != "linux" && ok:
+		t.Errorf("NamedPath(/demo) = %q, true on %s, where a named mapping is no file", path, runtime.GOOS)
+	}
+}
+
 // TestLargeFileBeyond4GiB reaches bytes past 4 GiB, which 32-bit builds do through moving
 // windows. The file is sparse, so it costs no disk.
 func TestLargeFileBeyond4GiB(t *testing.T) {

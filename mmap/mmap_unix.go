@@ -91,6 +91,8 @@ func shmPath(name string) (string, error) {
 	return shmDir + "/" + bare, nil
 }
 
+func (s *osMapping) currentSize() (int64, error) { return s.size() }
+
 func (s *osMapping) size() (int64, error) {
 	info, err := s.file.Stat()
 	if err != nil {

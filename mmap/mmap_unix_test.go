@@ -68,6 +68,9 @@ func TestTruncatedUnderneath(t *testing.T) {
 		if err := os.Truncate(path, 4096); err != nil {
 			t.Fatal(err)
 		}
+		if size, err := m.CurrentSize(); size != 4096 || err != nil || m.Size() != 256<<10 {
+			t.Errorf("after truncation: CurrentSize() = %d, %v; Size() = %d; want 4096, nil and the mapped 256 KiB", size, err, m.Size())
+		}
 		_, err := m.ReadAt(make([]byte, 16), 200<<10)
 		if !errors.Is(err, ErrFault) {
 			t.Errorf("ReadAt past the new end = %v, want ErrFault", err)

@@ -118,6 +118,11 @@ func listNamed() ([]string, error) {
 	return nil, fmt.Errorf("mmap: list: %w (Windows does not list named sections)", ErrNotSupported)
 }
 
+// shmPath says that a Windows section is no file: see NamedPath.
+func shmPath(name string) (string, error) {
+	return "", fmt.Errorf("mmap: named mapping %q: %w: a Windows section is no file", name, ErrNotSupported)
+}
+
 // sectionName puts a bare name in the session's Local\ namespace, as CreateFileMapping's callers
 // usually do; names with a Local\ or Global\ prefix pass through.
 func sectionName(name string) (string, error) {
@@ -146,14 +151,10 @@ func viewAccess(writable bool) uint32 {
 // size returns the object's size; for a file whose size changed since its section was made,
 // it makes the section anew (the caller has unmapped every view of the old one).
 func (s *osMapping) size() (int64, error) {
-	if s.named {
-		return s.sectionSize, nil
+	size, err := s.currentSize()
+	if err != nil || s.named {
+		return size, err
 	}
-	var info windows.ByHandleFileInformation
-	if err := windows.GetFileInformationByHandle(s.file, &info); err != nil {
-		return 0, pathError("stat", s.path, os.NewSyscallError("GetFileInformationByHandle", err))
-	}
-	size := int64(info.FileSizeHigh)<<32 | int64(info.FileSizeLow)
 	if s.section != 0 && size == s.sectionSize {
 		return size, nil
 	}
@@ -175,6 +176,18 @@ func (s *osMapping) size() (int64, error) {
 	}
 	s.section, s.sectionSize = h, size
 	return size, nil
+}
+
+// currentSize returns the file's size now, or the named section's size.
+func (s *osMapping) currentSize() (int64, error) {
+	if s.named {
+		return s.sectionSize, nil
+	}
+	var info windows.ByHandleFileInformation
+	if err := windows.GetFileInformationByHandle(s.file, &info); err != nil {
+		return 0, pathError("stat", s.path, os.NewSyscallError("GetFileInformationByHandle", err))
+	}
+	return int64(info.FileSizeHigh)<<32 | int64(info.FileSizeLow), nil
 }
 
 func (s *osMapping) granularity() int64 { return allocationGranularity }
