@@ -3,6 +3,7 @@ package editor
 import (
 	"errors"
 	"fmt"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"slices"
 	"sort"
 )
@@ -82,9 +83,9 @@ func (e *Editor) write(off int64, old, new []byte, run bool) error {
 			return err
 		}
 		if _, rerr := e.st.WriteAt(old[:written], off); rerr != nil {
-			return fmt.Errorf("%w; putting back the %d bytes written before it failed too: %v", err, written, rerr)
+			return fmt.Errorf("%w; putting back the %s written before it failed too: %v", err, byteconv.FormatSize(written), rerr)
 		}
-		return fmt.Errorf("%w; the %d bytes written before it were put back", err, written)
+		return fmt.Errorf("%w; the %s written before it were put back", err, byteconv.FormatSize(written))
 	}
 	e.history.record(off, old, new, run)
 	return nil
@@ -116,7 +117,7 @@ func (e *Editor) store(off, n int64, pattern []byte) (int64, error) {
 func (e *Editor) storeChunk(p []byte, off int64) error {
 	_, err := e.st.WriteAt(p, off)
 	if err != nil {
-		return fmt.Errorf("editor: write %d bytes at 0x%X: %w", len(p), off, err)
+		return fmt.Errorf("editor: write %s at 0x%X: %w", byteconv.FormatSize(int64(len(p))), off, err)
 	}
 	e.markUnflushed(Range{off, off + int64(len(p))})
 	return nil

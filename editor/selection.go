@@ -3,6 +3,7 @@ package editor
 import (
 	"errors"
 	"fmt"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -157,7 +158,7 @@ func (e *Editor) paste(b []byte) (string, error) {
 		return fmt.Sprintf("pasted %d of %d bytes at 0x%X: the rest would pass the end, and a mapping cannot grow",
 			n, len(b), e.cursor), nil
 	}
-	return fmt.Sprintf("pasted %d bytes at 0x%X", n, e.cursor), nil
+	return fmt.Sprintf("pasted %s at 0x%X", byteconv.FormatSize(n), e.cursor), nil
 }
 
 func hexBytes(b []byte) string {
