@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/gdamore/tcell/v2"
@@ -24,6 +25,8 @@ type appOptions struct {
 	readOnlyNote string
 	// live is live mode, whose storage the editor writes through; nil when live mode is off.
 	live *live
+	// noColor draws without colours (the NO_COLOR environment variable).
+	noColor bool
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
@@ -81,6 +84,17 @@ type app struct {
 	drawQueued atomic.Bool
 	// signal is the signal that stopped the app; the signal goroutine sets it.
 	signal atomic.Pointer[os.Signal]
+	// searchReports carries the search's reports to the UI goroutine.
+	searchReports reportQueue
+	// crashed is the first panic of another goroutine of the app's, for runInTerminal to report.
+	crashed atomic.Pointer[crash]
+}
+
+// reportQueue holds the search reports not yet shown, in the order the searches sent them.
+type reportQueue struct {
+	mu      sync.Mutex
+	reports []editor.SearchReport
+	queued  bool // the UI goroutine is asked to take them
 }
 
 // replaceState is edit.replace-byte waiting for its input: in the hex column two digits, the
@@ -117,17 +131,16 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 	if a.live != nil {
 		src = liveView{Editor: ed, l: a.live}
 	}
-	a.view = hexview.New(src).SetColumns(opts.cols)
+	a.view = hexview.New(src).SetColumns(opts.cols).SetNoColor(opts.noColor)
 	a.view.SetOnKey(a.onKey)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		a.ed.SetCursor(off)
 		a.ed.SetColumn(col)
 	})
 	a.view.SetOnScroll(func(rows int) { a.ed.Scroll(int64(rows)) })
-	a.status = hexview.NewStatusBar()
+	a.status = hexview.NewStatusBar().SetNoColor(opts.noColor)
 	a.prompt = tview.NewInputField()
 	a.prompt.SetFieldBackgroundColor(tcell.ColorDefault)
-	a.prompt.SetDoneFunc(a.promptFinished)
 	a.inspector = tview.NewTextView()
 	a.inspector.SetBorder(true).SetTitle(" inspector ")
 	a.body = tview.NewFlex().
@@ -141,7 +154,7 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 		AddItem(a.status, 1, 0, false).
 		AddItem(a.prompt, 0, 0, false)
 	a.help = tview.NewTextView().SetText(helpText(km)).SetWrap(false)
-	a.help.SetBorder(true).SetTitle(fmt.Sprintf(" %s keys · %s closes ", km.Preset(), a.keyFor("mode.view")))
+	a.help.SetBorder(true).SetTitle(fmt.Sprintf(" %s keys · %s closes ", km.Preset(), a.cancelKey()))
 	a.marks = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(true)
 	a.marks.SetBorder(true).SetTitle(" bookmarks ")
 	a.pages = tview.NewPages().
@@ -156,14 +169,13 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 		a.fitInspector(screen)
 		a.fitChanges(screen)
 		a.refresh()
+		// A message too long for one line takes a few rows, so that it can be read.
+		width, _ := screen.Size()
+		a.root.ResizeItem(a.status, a.status.Rows(width), 0)
 		return false
 	})
 	a.tv.SetAfterDrawFunc(func(tcell.Screen) { a.fading.Store(a.view.Fading()) })
-	ed.SetSearchNotify(func(r editor.SearchReport) {
-		// QueueUpdateDraw waits for the UI goroutine, which may be gone after a quit, so the
-		// search goroutine hands the report over and moves on.
-		go a.tv.QueueUpdateDraw(func() { a.searchReport(r) })
-	})
+	ed.SetSearchNotify(a.postSearchReport)
 	if opts.readOnlyNote != "" {
 		a.say("read-only, " + opts.readOnlyNote)
 	} else {
@@ -173,7 +185,8 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 }
 
 // centered shows a primitive in the middle of its area, at most width x height cells, so an
-// overlay fits small terminals too.
+// overlay fits small terminals too. It leaves the bottom row alone, so the status bar stays
+// whole beneath an overlay.
 type centered struct {
 	*tview.Box
 	child         tview.Primitive
@@ -187,6 +200,7 @@ func newCentered(child tview.Primitive, width, height int) *centered {
 // Draw places the child in the middle and draws it; the area around it shows what is beneath.
 func (c *centered) Draw(screen tcell.Screen) {
 	x, y, width, height := c.GetRect()
+	height--
 	w, h := min(c.width, width), min(c.height, height)
 	c.child.SetRect(x+(width-w)/2, y+(height-h)/2, w, h)
 	c.child.Draw(screen)
@@ -248,23 +262,51 @@ func (a *app) pasteText(text string) error {
 	return nil
 }
 
-// capture sees every key first. Keys for the editor go to the hex view, which names them and
-// calls onKey; so tview's own Ctrl-C handling (which would quit) never runs.
+// capture sees every key first and consumes it: keys for the editor go to the hex view, which
+// names them and calls onKey; the others go, named too, to the prompt, the overlay or the panel
+// that has focus. No key is handed back to tview, so its own stop key (Ctrl-C) never quits:
+// what a key does is the keymap's to say.
 func (a *app) capture(ev *tcell.EventKey) *tcell.EventKey {
 	switch {
 	case a.promptOpen():
-		if ev.Key() == tcell.KeyCtrlC {
-			a.closePrompt()
-			return nil
-		}
-		return ev
+		a.promptKey(ev)
 	case a.overlay != "":
-		return a.overlayKey(ev)
+		a.overlayKey(ev)
 	case a.changesOn && a.changes.HasFocus():
-		return a.changesKey(ev)
+		a.changesKey(ev)
+	default:
+		a.view.HandleKey(ev)
 	}
-	a.view.HandleKey(ev)
 	return nil
+}
+
+// forward passes a key on to the widget that has focus, as tview does with the keys its input
+// capture returns.
+func (a *app) forward(ev *tcell.EventKey) {
+	if handler := a.pages.InputHandler(); handler != nil {
+		handler(ev, func(p tview.Primitive) { a.tv.SetFocus(p) })
+	}
+}
+
+// cancels reports whether a key closes a prompt, an overlay or the changes panel: keymap.Cancel,
+// or a key bound to mode.view that types nothing (a character bound to it is text in a prompt).
+func (a *app) cancels(name string) bool {
+	if name == keymap.Cancel {
+		return true
+	}
+	_, types := keymap.Input(name)
+	return a.singleKey[name] == "mode.view" && !types
+}
+
+// cancelKey names the key that cancels, for hints: the first key bound to mode.view that
+// cancels, or keymap.Cancel.
+func (a *app) cancelKey() string {
+	for _, k := range a.km.Keys("mode.view") {
+		if a.cancels(k) {
+			return k
+		}
+	}
+	return keymap.Cancel
 }
 
 // onKey runs the action bound to a key, or types it in edit mode.
@@ -380,6 +422,15 @@ func (a *app) check(err error) {
 	}
 }
 
+// counted writes a count of things for messages, with the noun in the plural unless n is 1:
+// "1 byte", "8 changed bytes".
+func counted(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // keyFor names the first key bound to action, for messages; the action's name when it is
 // unbound.
 func (a *app) keyFor(action string) string { return firstKey(a.km, action) }
@@ -440,10 +491,40 @@ func (a *app) refresh() {
 	}
 }
 
-// searchReport shows a search's progress or result; it runs on the UI goroutine.
+// postSearchReport hands a search report to the UI goroutine; the search goroutines call it. It
+// does not wait: QueueUpdateDraw waits for the UI goroutine, which may be gone after a quit, so
+// a goroutine of its own asks for the reports to be taken, and the queue keeps them in order.
+func (a *app) postSearchReport(r editor.SearchReport) {
+	q := &a.searchReports
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.reports = append(q.reports, r)
+	if !q.queued {
+		q.queued = true
+		go a.tv.QueueUpdateDraw(a.takeSearchReports)
+	}
+}
+
+// takeSearchReports shows the reports queued, oldest first; it runs on the UI goroutine.
+func (a *app) takeSearchReports() {
+	q := &a.searchReports
+	q.mu.Lock()
+	reports := q.reports
+	q.reports, q.queued = nil, false
+	q.mu.Unlock()
+	for _, r := range reports {
+		a.searchReport(r)
+	}
+}
+
+// searchReport shows a search's progress or result; it runs on the UI goroutine. A report of a
+// search replaced or cancelled since is ignored: it would end the newer search's "searching…".
 func (a *app) searchReport(r editor.SearchReport) {
+	if r.Gen != a.ed.SearchGen() {
+		return
+	}
 	if !r.Finished {
-		if a.ed.Status().Searching && r.Total > 0 {
+		if r.Total > 0 {
 			a.searching = fmt.Sprintf("searching %s… %d%% (%s cancels)", r.Pattern, r.Done*100/r.Total, a.keyFor("mode.view"))
 		}
 		return
@@ -464,11 +545,11 @@ func (a *app) searchReport(r editor.SearchReport) {
 }
 
 // ask opens the prompt line with a short label, shows hint in the status bar while it is open,
-// and gives the text to done on Enter.
+// and gives the text to done on keymap.Accept.
 func (a *app) ask(label, hint string, done func(text string) error) {
 	a.prompt.SetLabel(label).SetText("")
 	a.promptDone = done
-	a.say(hint + " · Enter: ok · " + a.keyFor("mode.view") + ": cancel")
+	a.say(fmt.Sprintf("%s · %s: ok · %s: cancel", hint, keymap.Accept, a.cancelKey()))
 	a.root.ResizeItem(a.prompt, 1, 0)
 	a.tv.SetFocus(a.prompt)
 }
@@ -481,14 +562,20 @@ func (a *app) closePrompt() {
 	a.tv.SetFocus(a.view)
 }
 
-// promptFinished runs the prompt's function on Enter; other keys that end the input cancel it.
-func (a *app) promptFinished(key tcell.Key) {
-	done, text := a.promptDone, a.prompt.GetText()
-	a.closePrompt()
-	if key != tcell.KeyEnter || done == nil {
+// promptKey handles a key while the prompt is open: keymap.Accept runs the prompt's function on
+// the text, a key that cancels closes the prompt, and the others edit the text.
+func (a *app) promptKey(ev *tcell.EventKey) {
+	name := hexview.KeyName(ev)
+	switch {
+	case name == keymap.Accept:
+		done, text := a.promptDone, a.prompt.GetText()
+		a.closePrompt()
 		a.say("")
-		return
+		a.check(done(text))
+	case a.cancels(name):
+		a.closePrompt()
+		a.say("")
+	default:
+		a.forward(ev)
 	}
-	a.say("")
-	a.check(done(text))
 }

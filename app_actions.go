@@ -74,7 +74,7 @@ func (a *app) repeat(fn func() error, done string) error {
 		}
 	}
 	if n > 1 {
-		done = fmt.Sprintf("%s %d changes", done, n)
+		done += " " + counted(int64(n), "change")
 	}
 	a.say(done)
 	return nil
@@ -132,7 +132,7 @@ func (a *app) fillPrompt() error {
 	if sel.Empty() {
 		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
 	}
-	a.ask(fmt.Sprintf("fill %d bytes: ", sel.Len()), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
+	a.ask(fmt.Sprintf("fill %s: ", counted(sel.Len(), "byte")), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
 	return nil
 }
 
@@ -145,7 +145,7 @@ func (a *app) fill(text string) error {
 	if err := a.ed.Fill(pattern); err != nil {
 		return err
 	}
-	a.say(fmt.Sprintf("filled %d bytes at 0x%X", sel.Len(), sel.Start))
+	a.say(fmt.Sprintf("filled %s at 0x%X", counted(sel.Len(), "byte"), sel.Start))
 	return nil
 }
 
@@ -202,11 +202,11 @@ func (a *app) copySelection(asText bool) error {
 		how = "text"
 	}
 	if len(clip) > maxClipboard || a.screen == nil {
-		a.say(fmt.Sprintf("copied %d bytes for paste; too large for the terminal clipboard", sel.Len()))
+		a.say(fmt.Sprintf("copied %s for paste; too large for the terminal clipboard", counted(sel.Len(), "byte")))
 		return nil
 	}
 	a.screen.SetClipboard([]byte(clip))
-	a.say(fmt.Sprintf("copied %d bytes as %s (terminal clipboard and paste register)", sel.Len(), how))
+	a.say(fmt.Sprintf("copied %s as %s (clipboard and paste register)", counted(sel.Len(), "byte"), how))
 	return nil
 }
 
@@ -299,9 +299,9 @@ func (a *app) flush() error {
 	case n == 0:
 		a.say("nothing to flush")
 	case !a.ed.FileBacked():
-		a.say(fmt.Sprintf("%d bytes are in shared memory already: a named mapping has no file to flush to", n))
+		a.say(fmt.Sprintf("nothing to flush: a named mapping has no file, and the changes (%s) are in shared memory already", counted(n, "byte")))
 	default:
-		a.say(fmt.Sprintf("flushed %d bytes to %s", n, a.ed.Name()))
+		a.say(fmt.Sprintf("flushed %s to %s", counted(n, "byte"), a.ed.Name()))
 	}
 	return nil
 }
@@ -347,10 +347,20 @@ func (a *app) command(line string) error {
 		a.showOverlay(pageHelp)
 		return nil
 	}
-	if _, err := editor.ParseOffset(line, 0, a.ed.Size()); err == nil {
+	if meantAsOffset(line) {
+		// Goto reads it from the cursor, and says what is wrong with it: not an offset at all,
+		// or one before the start or past the end.
 		return a.ed.Goto(line)
 	}
 	return fmt.Errorf("unknown command %q: try goto OFFSET, w, q, wq, set cols=N, /TEXT, ?TEXT, fill HEX, mark NAME, help", line)
+}
+
+// meantAsOffset reports whether a command line is an offset rather than a command: it starts as
+// goto expressions do (a digit, a sign or "end") or ends with "%". No command starts so.
+func meantAsOffset(line string) bool {
+	c := line[0]
+	return c >= '0' && c <= '9' || c == '+' || c == '-' ||
+		len(line) >= 3 && strings.EqualFold(line[:3], "end") || strings.HasSuffix(line, "%")
 }
 
 func (a *app) set(arg string) error {

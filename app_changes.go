@@ -8,6 +8,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/mmhex/mmhex/hexview"
+	"github.com/mmhex/mmhex/keymap"
 )
 
 // changesHeight is the changes panel's height in rows, border included, when the screen has
@@ -80,8 +81,8 @@ func (a *app) fillChanges() {
 	if total > changesKept {
 		kept = fmt.Sprintf(" (last %d of %d)", changesKept, total)
 	}
-	a.changes.SetTitle(fmt.Sprintf(" changes%s · %s · Enter: go there · %s: back ",
-		kept, a.live.coverage(), a.keyFor("mode.view")))
+	a.changes.SetTitle(fmt.Sprintf(" changes%s · %s · %s: go there · %s: back ",
+		kept, a.live.coverage(), keymap.Accept, a.cancelKey()))
 	if total == a.changesSeq {
 		return
 	}
@@ -117,45 +118,53 @@ func (a *app) jumpToChange(i int) {
 	a.say("went to the change seen at " + e.seen.Format("15:04:05.000"))
 }
 
-// listKeys are the keys of the changes list for the moves of the cursor, so both presets move in
-// it as they move in the bytes.
-var listKeys = map[string]tcell.Key{
-	"cursor.up":         tcell.KeyUp,
-	"cursor.down":       tcell.KeyDown,
-	"page.up":           tcell.KeyPgUp,
-	"page.down":         tcell.KeyPgDn,
-	"cursor.file-start": tcell.KeyHome,
-	"cursor.file-end":   tcell.KeyEnd,
-}
-
-// changesKey handles a key while the changes panel has focus: Enter jumps to the selected entry,
-// the arrow keys and the keys of the cursor moves move in the list, mode.view goes back to the
-// bytes, and any other bound key goes back to the bytes and does there what it does.
-func (a *app) changesKey(ev *tcell.EventKey) *tcell.EventKey {
-	switch ev.Key() {
-	case tcell.KeyEnter, tcell.KeyUp, tcell.KeyDown, tcell.KeyPgUp, tcell.KeyPgDn, tcell.KeyHome, tcell.KeyEnd:
-		if ev.Modifiers() == tcell.ModNone {
-			return ev // the list's own keys, whatever they do in the bytes
-		}
-	case tcell.KeyCtrlC:
-		// tview would quit on it; in the bytes it may be bound (copy), which makes no sense here.
-		return nil
-	}
-	action := a.singleKey[hexview.KeyName(ev)]
-	if k, ok := listKeys[action]; ok {
-		return tcell.NewEventKey(k, 0, tcell.ModNone)
-	}
-	switch action {
-	case "":
-		return ev
-	case "changes.toggle", "live.pause":
+// changesKey handles a key while the changes panel has focus: keymap.Accept jumps to the selected
+// entry, the keys of the cursor moves move in the list, keymap.Cancel and the keys of mode.view go
+// back to the bytes, and any other bound key goes back to the bytes and does there what it does.
+// Unbound keys go to the list.
+func (a *app) changesKey(ev *tcell.EventKey) {
+	name := hexview.KeyName(ev)
+	action := a.singleKey[name]
+	switch {
+	case name == keymap.Accept:
+		a.jumpToChange(a.changes.GetCurrentItem())
+	case name == keymap.Cancel, action == "mode.view":
+		a.tv.SetFocus(a.view)
+	case a.moveInChanges(action):
+	case action == "changes.toggle", action == "live.pause":
 		a.say("")
 		a.check(actionTable[action](a))
-	case "mode.view":
-		a.tv.SetFocus(a.view)
+	case action == "":
+		a.forward(ev)
 	default:
 		a.tv.SetFocus(a.view)
 		a.view.HandleKey(ev)
 	}
-	return nil
+}
+
+// moveInChanges moves the selection of the changes panel for a cursor move, so that both presets
+// move in the list as they move in the bytes: by an entry, by a page, to either end. It reports
+// whether action is such a move.
+func (a *app) moveInChanges(action string) bool {
+	cur, last := a.changes.GetCurrentItem(), a.changes.GetItemCount()-1
+	_, _, _, page := a.changes.GetInnerRect()
+	page = max(page, 1)
+	switch action {
+	case "cursor.up":
+		cur--
+	case "cursor.down":
+		cur++
+	case "page.up":
+		cur -= page
+	case "page.down":
+		cur += page
+	case "cursor.file-start", "cursor.row-start":
+		cur = 0
+	case "cursor.file-end", "cursor.row-end":
+		cur = last
+	default:
+		return false
+	}
+	a.changes.SetCurrentItem(max(0, min(cur, last)))
+	return true
 }

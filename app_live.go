@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -48,6 +47,8 @@ const liveWindow = watch.MaxLength / 4
 type liveSource interface {
 	watch.Source
 	io.WriterAt
+	// CurrentSize is the size the object has now, to tell a truncation from another fault.
+	CurrentSize() (int64, error)
 }
 
 // live is live mode's state, shared by the ticker goroutine and the UI goroutine.
@@ -55,7 +56,6 @@ type live struct {
 	src      liveSource
 	label    string // the file's base name or the mapping's name, for messages
 	name     string // the named mapping's name, to notice its creator releasing it; "" for a file
-	path     string // the file's path, to tell a truncation from another fault; "" for a name
 	interval time.Duration
 	budget   int64 // bytes PollNext diffs per tick
 	window   int64 // the most bytes watched at once
@@ -89,7 +89,7 @@ type absorbedWrite struct {
 }
 
 func newLive(m *mmap.Mapping, t target, interval time.Duration) *live {
-	l := &live{src: m, label: t.name, name: t.name, path: t.path, interval: interval,
+	l := &live{src: m, label: t.name, name: t.name, interval: interval,
 		budget: watch.Budget(interval), window: liveWindow}
 	if t.path != "" {
 		l.label = filepath.Base(t.path)
@@ -273,10 +273,8 @@ func (l *live) stop(err error) {
 	reason := "live mode stopped: " + err.Error()
 	if errors.Is(err, mmap.ErrFault) {
 		what := l.label + " was truncated or its storage failed"
-		if l.path != "" {
-			if info, serr := os.Stat(l.path); serr == nil && info.Size() < l.src.Size() {
-				what = fmt.Sprintf("%s was truncated to %d bytes", l.label, info.Size())
-			}
+		if size, serr := l.src.CurrentSize(); serr == nil && size < l.src.Size() {
+			what = fmt.Sprintf("%s was truncated to %s", l.label, counted(size, "byte"))
 		}
 		reason = "live mode stopped: " + what
 	}
@@ -329,10 +327,7 @@ func (l *live) statusText() string {
 	stopped, started := l.stopped != "", l.w != nil
 	l.mu.Unlock()
 	seen := l.log.total()
-	count := fmt.Sprintf("%d changes seen", seen)
-	if seen == 1 {
-		count = "1 change seen"
-	}
+	count := counted(seen, "change") + " seen"
 	switch {
 	case stopped:
 		return "LIVE STOPPED"
@@ -359,7 +354,7 @@ func (l *live) coverage() string {
 	return fmt.Sprintf("%s around the view %s", byteCount(w.Len()), sweep)
 }
 
-// byteCount writes n bytes for people: 256 MiB, 8 KiB, 100 bytes.
+// byteCount writes n bytes for people: 256 MiB, 8 KiB, 100 bytes, 1 byte.
 func byteCount(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
@@ -367,7 +362,7 @@ func byteCount(n int64) string {
 	case n >= 1<<10 && n%(1<<10) == 0:
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return counted(n, "byte")
 }
 
 // changeEntry is one run in the changes panel, its bytes cut to what the panel shows.

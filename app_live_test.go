@@ -53,29 +53,11 @@ func startLiveSimKeys(t *testing.T, content []byte, window int64, preset string)
 
 func runLiveSim(t *testing.T, m *mmap.Mapping, tg target, window int64, preset string) *simApp {
 	t.Helper()
-	t.Setenv("NO_COLOR", "") // the highlights are checked by their colours
-	km, err := keymap.Load(preset, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	l := newLive(m, tg, testInterval)
 	if window > 0 {
 		l.window = window
 	}
-	a := newApp(editor.New(liveStorage{Mapping: m, l: l}), km, appOptions{live: l})
-	s := &simApp{t: t, a: a, sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
-	s.a.tv.SetScreen(s.sim)
-	s.sim.SetSize(120, 40)
-	go func() { s.done <- s.a.runInTerminal(nil, stdio{out: s, err: s}) }()
-	t.Cleanup(func() {
-		select {
-		case <-s.done:
-		default:
-			s.a.tv.Stop()
-			<-s.done
-		}
-	})
-	s.waitFor("00000000")
+	s := runSim(t, liveStorage{Mapping: m, l: l}, loadKeys(t, preset, ""), appOptions{live: l})
 	// The loop's first tick takes the snapshot; this one waits for it if it is under way.
 	s.a.liveTick()
 	s.waitFor("LIVE 1h0m0s  0 changes seen")
@@ -131,14 +113,14 @@ func (s *simApp) waitForNot(text string) {
 
 // redraw draws a frame and returns the screen's text.
 func (s *simApp) redraw() string {
-	s.a.tv.QueueUpdateDraw(func() {})
+	s.onUIDraw(func() {})
 	return s.screen()
 }
 
 // background returns the background colour of the screen cell at (x, y).
 func (s *simApp) background(x, y int) tcell.Color {
 	var c tcell.Color
-	s.a.tv.QueueUpdate(func() {
+	s.onUI(func() {
 		cells, width, _ := s.sim.GetContents()
 		_, c, _ = cells[y*width+x].Style.Decompose()
 	})
@@ -266,7 +248,7 @@ func TestLiveChangesPanelJumps(t *testing.T) {
 	}
 	// The toggle moves into the panel, and from inside closes it.
 	s.keys(key(tcell.KeyCtrlO), key(tcell.KeyCtrlO))
-	s.waitForNot("changes, newest first")
+	s.waitForNot("Enter: go there")
 }
 
 func TestLiveChangesPanelVimKeys(t *testing.T) {
@@ -457,6 +439,8 @@ type gatedSource struct {
 
 func (g *gatedSource) Size() int64 { return int64(len(g.mem)) }
 
+func (g *gatedSource) CurrentSize() (int64, error) { return g.Size(), nil }
+
 func (g *gatedSource) Scan(off, length int64, _ int, fn func(chunk []byte, at int64) error) error {
 	g.mu.Lock()
 	err := fn(g.mem[off:off+length], off)
@@ -605,4 +589,50 @@ func BenchmarkLiveTick(b *testing.B) {
 			a.liveTick()
 		}
 	})
+}
+
+// panickySource is a mapping whose Scan panics once armed, as a bug in live mode's polling would.
+type panickySource struct {
+	*mmap.Mapping
+	armed *atomic.Bool
+}
+
+func (p panickySource) Scan(off, length int64, overlap int, fn func(chunk []byte, at int64) error) error {
+	if p.armed.Load() {
+		panic("boom in live mode")
+	}
+	return p.Mapping.Scan(off, length, overlap, fn)
+}
+
+// TestLivePanicFlushesAndReports checks that a panic in the ticker goroutine ends the app as a
+// crash of the UI does: the edits flushed, the panic and its own goroutine's trace printed.
+func TestLivePanicFlushesAndReports(t *testing.T) {
+	data := sample(t)
+	path := filepath.Join(testdir.New(t), "data.bin")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mmap.Open(path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	l := newLive(m, target{path: path}, time.Millisecond)
+	var armed atomic.Bool
+	l.src = panickySource{Mapping: m, armed: &armed}
+	s := runSim(t, liveStorage{Mapping: m, l: l}, loadKeys(t, "default", ""), appOptions{live: l})
+	s.path = path
+	s.keys(key(tcell.KeyInsert))
+	s.waitFor("EDIT")
+	s.typeText("ab")
+	s.waitFor("1 unflushed")
+	armed.Store(true)
+	err, out := s.quit()
+	if err == nil || !strings.Contains(err.Error(), "internal error") || !strings.Contains(err.Error(), "flushed 1 changed byte") {
+		t.Errorf("error %v, want an internal error after flushing the edit", err)
+	}
+	if !strings.Contains(out, "mmhex: internal error: boom in live mode") || !strings.Contains(out, "liveTick") {
+		t.Errorf("printed %q, want the panic and the trace of the goroutine it happened in", out)
+	}
+	s.wantFile(patched(data, 0, 0xAB))
 }

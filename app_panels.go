@@ -16,7 +16,7 @@ func (a *app) toggleInspector() {
 	a.inspectorOn = !a.inspectorOn
 	if a.inspectorOn && a.screen != nil {
 		if width, _ := a.screen.Size(); width < minInspectorScreen {
-			a.say(fmt.Sprintf("the inspector needs a terminal %d columns wide; it shows when this one is", minInspectorScreen))
+			a.say(fmt.Sprintf("the inspector needs %d columns to show", minInspectorScreen))
 		}
 	}
 }
@@ -74,25 +74,24 @@ func (a *app) closeOverlay() {
 	a.tv.SetFocus(a.view)
 }
 
-// overlayKey handles a key while an overlay is open: the keys of the action that opened it, of
-// mode.view and of file.quit close it; Ctrl-C is swallowed (tview would quit on it); other keys
-// go to the overlay itself (scrolling, choosing).
-func (a *app) overlayKey(ev *tcell.EventKey) *tcell.EventKey {
-	action := a.singleKey[hexview.KeyName(ev)]
+// overlayKey handles a key while an overlay is open: keymap.Cancel and the keys of mode.view, of
+// the action that opened it and of file.quit close it; other keys go to the overlay itself
+// (scrolling, choosing).
+func (a *app) overlayKey(ev *tcell.EventKey) {
+	name := hexview.KeyName(ev)
+	action := a.singleKey[name]
 	switch {
-	case action == "mode.view",
+	case name == keymap.Cancel,
+		action == "mode.view",
 		action == "help.toggle" && a.overlay == pageHelp,
 		action == "bookmark.list" && a.overlay == pageMarks:
 		a.closeOverlay()
-		return nil
 	case action == "file.quit":
 		a.closeOverlay()
 		a.tv.Stop()
-		return nil
-	case ev.Key() == tcell.KeyCtrlC:
-		return nil
+	default:
+		a.forward(ev)
 	}
-	return ev
 }
 
 func (a *app) listBookmarks() error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/internal/testdir"
@@ -168,6 +170,22 @@ func (s *simApp) Write(p []byte) (int, error) {
 
 func startSim(t *testing.T, content []byte, preset string, mode mmap.Mode, opts appOptions) *simApp {
 	t.Helper()
+	return startSimKeys(t, content, loadKeys(t, preset, ""), mode, opts)
+}
+
+// loadKeys returns the keymap of preset with the lines of a user key file laid over it.
+func loadKeys(t *testing.T, preset, userFile string) *keymap.Keymap {
+	t.Helper()
+	km, err := keymap.Load(preset, strings.NewReader(userFile), "keys.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return km
+}
+
+// startSimKeys writes content to a file, maps it and runs the app over it with the keys of km.
+func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts appOptions) *simApp {
+	t.Helper()
 	path := filepath.Join(testdir.New(t), "data.bin")
 	if err := os.WriteFile(path, content, 0o644); err != nil {
 		t.Fatal(err)
@@ -177,11 +195,15 @@ func startSim(t *testing.T, content []byte, preset string, mode mmap.Mode, opts 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	km, err := keymap.Load(preset, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &simApp{t: t, a: newApp(editor.New(m), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), path: path, done: make(chan error, 1)}
+	s := runSim(t, m, km, opts)
+	s.path = path
+	return s
+}
+
+// runSim runs the app over st on a 120x40 simulated screen, and stops it when the test ends.
+func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts appOptions) *simApp {
+	t.Helper()
+	s := &simApp{t: t, a: newApp(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
 	s.a.tv.SetScreen(s.sim)
 	s.sim.SetSize(120, 40)
 	go func() { s.done <- s.a.runInTerminal(nil, stdio{out: s, err: s}) }()
@@ -215,9 +237,52 @@ func (s *simApp) typeText(text string) {
 // screen returns the text on the simulated screen. It reads the cells on the UI goroutine, which
 // draws them.
 func (s *simApp) screen() string {
+	s.t.Helper()
 	var text string
-	s.a.tv.QueueUpdate(func() { text = screenText(s.sim) })
+	s.onUI(func() { text = screenText(s.sim) })
 	return text
+}
+
+// onUI runs f on the UI goroutine and waits for it. The app may have ended (or crashed), after
+// which tview's QueueUpdate would wait for ever: that fails the test, and so does a UI goroutine
+// that does not answer in 10 seconds.
+func (s *simApp) onUI(f func()) {
+	s.t.Helper()
+	s.queue(s.a.tv.QueueUpdate, f)
+}
+
+// onUIDraw runs f on the UI goroutine as onUI does, and has a frame drawn after it.
+func (s *simApp) onUIDraw(f func()) {
+	s.t.Helper()
+	s.queue(s.a.tv.QueueUpdateDraw, f)
+}
+
+func (s *simApp) queue(queue func(func()) *tview.Application, f func()) {
+	s.t.Helper()
+	ran := make(chan struct{})
+	go queue(func() {
+		f()
+		close(ran)
+	})
+	select {
+	case <-ran:
+	case err := <-s.done:
+		s.done <- err
+		select {
+		case <-ran: // f ran before the app ended
+		default:
+			s.t.Fatalf("the app has ended (error %v); it printed %q", err, s.printed())
+		}
+	case <-time.After(10 * time.Second):
+		s.t.Fatalf("the app's UI goroutine did not answer for 10 s")
+	}
+}
+
+// printed returns what the app has written to its standard error.
+func (s *simApp) printed() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.errOut.String()
 }
 
 func screenText(sim tcell.SimulationScreen) string {
@@ -256,9 +321,7 @@ func (s *simApp) quit() (error, string) {
 	select {
 	case err := <-s.done:
 		s.done <- err
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return err, s.errOut.String()
+		return err, s.printed()
 	case <-time.After(10 * time.Second):
 		s.t.Fatalf("the app did not quit; the screen shows:\n%s", s.screen())
 	}
@@ -320,9 +383,10 @@ func TestAppDefaultKeys(t *testing.T) {
 
 	// Select four bytes, copy them, paste them at the file's start, fill them with 00.
 	s.keys(key(tcell.KeyCtrlT), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyCtrlT))
-	s.waitFor("sel 4 B")
+	s.waitFor("selection: move to extend it")
 	s.keys(key(tcell.KeyCtrlC))
 	s.waitFor("copied 4 bytes as hex")
+	s.waitFor("sel 4 B")
 	if got := string(s.sim.GetClipboardData()); got != "77 6F 72 6C" {
 		t.Errorf("clipboard %q, want %q", got, "77 6F 72 6C")
 	}
@@ -505,7 +569,7 @@ func TestAppPanicFlushesAndReports(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "internal error") {
 		t.Errorf("error %v, want an internal error", err)
 	}
-	if !strings.Contains(out, "mmhex: internal error: boom") || !strings.Contains(out, "flushed 1 changed bytes") {
+	if !strings.Contains(out, "mmhex: internal error: boom") || !strings.Contains(out, "flushed 1 changed byte to") {
 		t.Errorf("printed %q, want the panic, its trace and the flush", out)
 	}
 	s.wantFile(patched(data, 0, 0xAB))
@@ -513,20 +577,282 @@ func TestAppPanicFlushesAndReports(t *testing.T) {
 
 func TestAppSmallTerminal(t *testing.T) {
 	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
-	s.a.tv.QueueUpdateDraw(func() { s.sim.SetSize(40, 10) })
+	s.onUIDraw(func() { s.sim.SetSize(40, 10) })
 	s.waitFor("00000000 │ 7f 45 4c 46 │ .ELF")
+	// The message takes the room of the offset and the size.
+	s.waitFor("VIEW  data.bin  F1 for the keys")
 	s.keys(key(tcell.KeyF4))
-	s.waitFor("VIEW  data.bin  the…") // the start of "the inspector needs a terminal 66 columns wide"
-	if lines := strings.Split(s.screen(), "\n"); !strings.HasPrefix(lines[0], "00000000 │ 7f 45 4c 46 │ .ELF") {
+	s.waitFor("the inspector needs 66 columns to show") // whole, in place of the rest of the bar
+	lines := strings.Split(s.screen(), "\n")
+	if !strings.HasPrefix(lines[0], "00000000 │ 7f 45 4c 46 │ .ELF") {
 		t.Errorf("with the inspector on, a 40-column screen shows:\n%s", s.screen())
 	}
 	s.keys(key(tcell.KeyF1))
 	s.waitFor("default keys")
-	lines := strings.Split(s.screen(), "\n")
-	if !strings.HasPrefix(lines[0], "╔") || !strings.HasPrefix(lines[9], "╚") {
-		t.Errorf("the help does not fill the 40x10 screen within its border:\n%s", s.screen())
+	lines = strings.Split(s.screen(), "\n")
+	if !strings.HasPrefix(lines[0], "╔") || !strings.HasPrefix(lines[8], "╚") {
+		t.Errorf("the help does not fill the 40x10 screen above the status bar within its border:\n%s", s.screen())
+	}
+	if status := lines[9]; !strings.HasPrefix(status, "VIEW  data.bin ") || !strings.HasSuffix(status, " hex  0x0 (0) / 4096") {
+		t.Errorf("under the help the status bar reads %q, want it whole", status)
 	}
 	s.keys(key(tcell.KeyEscape))
-	s.a.tv.QueueUpdateDraw(func() { s.sim.SetSize(120, 40) })
+	s.waitForNot("default keys")
+
+	// A message too long for the line wraps, over the bottom rows of the bytes.
+	s.keys(tcell.NewEventKey(tcell.KeyRune, 'z', tcell.ModAlt))
+	s.waitFor("Alt-z is not bound to anything (F1 shows")
+	lines = strings.Split(strings.TrimRight(s.screen(), "\n"), "\n")
+	if got := strings.TrimRight(lines[8], " ") + " / " + strings.TrimRight(lines[9], " "); got != "Alt-z is not bound to anything (F1 shows / the keys)" {
+		t.Errorf("the last two rows read %q, want the whole message", got)
+	}
+	s.keys(key(tcell.KeyRight))
+	s.waitFor("VIEW  data.bin       hex  0x1 (1) / 4096")
+
+	// With no message, the offset keeps its place and the left part is cut.
+	s.onUIDraw(func() { s.sim.SetSize(30, 6) })
+	s.waitFor("VIEW  dat… hex  0x1 (1) / 4096")
+	s.keys(tcell.NewEventKey(tcell.KeyEnd, 0, tcell.ModCtrl))
+	s.waitFor("VIEW… hex  0xFFF (4095) / 4096")
+
+	s.onUIDraw(func() { s.sim.SetSize(120, 40) })
+	s.keys(tcell.NewEventKey(tcell.KeyHome, 0, tcell.ModCtrl))
 	s.waitFor("│u32     1179403647")
+}
+
+func TestAppCommandLineOffsets(t *testing.T) {
+	for _, tt := range []struct {
+		preset string
+		open   *tcell.EventKey // opens the command line
+	}{
+		{"default", key(tcell.KeyCtrlE)},
+		{"vim", tcell.NewEventKey(tcell.KeyRune, ':', tcell.ModNone)},
+	} {
+		t.Run(tt.preset, func(t *testing.T) {
+			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			for _, step := range []struct {
+				line    string
+				message string // "" for a move
+				cursor  int64
+			}{
+				{"0x40", "", 0x40},
+				{"-10", "", 0x36}, // from the cursor
+				{"+0x10", "", 0x46},
+				{"-0x1000", "offset -0xFBA is before the start of the file", 0x46},
+				{"0x2000", "offset 0x2000 is past the end", 0x46},
+				{"12zz", `cannot read offset "12zz"`, 0x46},
+				{"frobnicate", `unknown command "frobnicate"`, 0x46},
+			} {
+				s.keys(tt.open)
+				s.waitFor("goto OFFSET · w · q")
+				s.typeText(step.line)
+				s.keys(key(tcell.KeyEnter))
+				if step.message != "" {
+					s.waitFor(step.message)
+				} else {
+					s.waitFor(fmt.Sprintf("hex  0x%X (%d)", step.cursor, step.cursor))
+				}
+				if got := s.a.ed.Cursor(); got != step.cursor {
+					t.Errorf("after %q the cursor is at 0x%X, want 0x%X", step.line, got, step.cursor)
+				}
+			}
+		})
+	}
+}
+
+func TestAppGroupSteps(t *testing.T) {
+	for _, tt := range []struct {
+		preset     string
+		next, prev *tcell.EventKey
+	}{
+		{"default", tcell.NewEventKey(tcell.KeyRight, 0, tcell.ModCtrl), tcell.NewEventKey(tcell.KeyLeft, 0, tcell.ModCtrl)},
+		{"vim", tcell.NewEventKey(tcell.KeyRune, 'w', tcell.ModNone), tcell.NewEventKey(tcell.KeyRune, 'b', tcell.ModNone)},
+	} {
+		t.Run(tt.preset, func(t *testing.T) {
+			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			// A step lands where the view draws its wider gap: after every editor.GroupSize bytes.
+			s.waitFor("00000000 │ 7f 45 4c 46 02 01 01 00  00 00")
+			s.keys(tt.next)
+			s.waitFor(fmt.Sprintf("hex  0x%X (%d)", editor.GroupSize, editor.GroupSize))
+			s.keys(tt.next)
+			s.waitFor(fmt.Sprintf("hex  0x%X (%d)", 2*editor.GroupSize, 2*editor.GroupSize))
+			s.keys(key(tcell.KeyRight), tt.prev)
+			s.waitFor(fmt.Sprintf("hex  0x%X (%d)", 2*editor.GroupSize, 2*editor.GroupSize))
+			s.keys(tt.prev)
+			s.waitFor(fmt.Sprintf("hex  0x%X (%d)", editor.GroupSize, editor.GroupSize))
+		})
+	}
+}
+
+// TestAppCancelKeys checks that prompts and overlays close with the key bound to mode.view, and
+// with Esc, and that tview's stop key, Ctrl-C, quits nothing.
+func TestAppCancelKeys(t *testing.T) {
+	s := startSimKeys(t, sample(t), loadKeys(t, "default", "mode.view = Ctrl-X\n"), mmap.ReadWrite, appOptions{})
+	s.keys(key(tcell.KeyCtrlG))
+	s.waitFor("Enter: ok · Ctrl-X: cancel")
+	s.typeText("40")
+	s.keys(key(tcell.KeyCtrlC))
+	s.typeText("0")
+	s.waitFor("goto: 400")
+	s.keys(key(tcell.KeyCtrlX))
+	s.waitForNot("goto: ")
+	s.keys(key(tcell.KeyCtrlG))
+	s.typeText("400")
+	s.keys(key(tcell.KeyEscape))
+	s.waitForNot("goto: ")
+	s.waitFor("hex  0x0 (0)") // neither prompt went anywhere
+
+	s.keys(key(tcell.KeyF1))
+	s.waitFor("default keys · Ctrl-X closes")
+	s.keys(key(tcell.KeyCtrlC), key(tcell.KeyCtrlX))
+	s.waitForNot("default keys")
+	s.keys(key(tcell.KeyF1))
+	s.waitFor("default keys")
+	s.keys(key(tcell.KeyEscape))
+	s.waitForNot("default keys")
+
+	s.keys(key(tcell.KeyCtrlG))
+	s.typeText("0x40")
+	s.keys(key(tcell.KeyEnter))
+	s.waitFor("hex  0x40 (64)")
+}
+
+// TestAppCancelKeyTypesInPrompts checks that a character bound to mode.view is text in a prompt.
+func TestAppCancelKeyTypesInPrompts(t *testing.T) {
+	s := startSimKeys(t, sample(t), loadKeys(t, "vim", "mode.view = Esc, q\n"), mmap.ReadWrite, appOptions{})
+	s.typeText(":")
+	s.waitFor("Enter: ok · Esc: cancel")
+	s.typeText("q")
+	s.keys(key(tcell.KeyEnter))
+	if err, out := s.quit(); err != nil || out != "" {
+		t.Errorf("quit with :q: error %v, printed %q; want neither", err, out)
+	}
+}
+
+// gatedStorage is a mapping whose every Scan, which only searches call, waits for gate.
+type gatedStorage struct {
+	*mmap.Mapping
+	gate chan struct{}
+}
+
+func (g gatedStorage) Scan(off, length int64, overlap int, fn func(chunk []byte, at int64) error) error {
+	<-g.gate
+	return g.Mapping.Scan(off, length, overlap, fn)
+}
+
+// searchReportsTaken waits until the app has taken every search report posted so far.
+func (s *simApp) searchReportsTaken() {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var taken bool
+		s.onUI(func() {
+			q := &s.a.searchReports
+			q.mu.Lock()
+			taken = !q.queued && len(q.reports) == 0
+			q.mu.Unlock()
+		})
+		if taken {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatal("the app did not take the search reports")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestAppSearchReports runs two searches in a row and checks that the first one's reports, late,
+// do not end the second one's "searching…", and that reports are shown in the order they were
+// sent.
+func TestAppSearchReports(t *testing.T) {
+	data := sample(t)
+	path := filepath.Join(testdir.New(t), "data.bin")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mmap.Open(path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	gate := make(chan struct{})
+	var release sync.Once
+	t.Cleanup(func() { release.Do(func() { close(gate) }) })
+	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), appOptions{})
+
+	search := func(text string) {
+		s.keys(key(tcell.KeyCtrlF))
+		s.waitFor("search hex: ")
+		s.typeText(text)
+		s.keys(key(tcell.KeyEnter))
+	}
+	search("t:nowhere")
+	s.waitFor(`searching "nowhere"…`)
+	search("t:world")
+	s.waitFor(`searching "world"…`)
+
+	// The first search's reports, reaching the app after the second search started: the editor
+	// checks a search is current before it reports, but the report may be overtaken on its way.
+	gen := s.a.ed.SearchGen()
+	nowhere, err := editor.TextPattern("nowhere", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.a.postSearchReport(editor.SearchReport{Pattern: nowhere, Done: 90, Total: 100, Gen: gen - 1})
+	s.a.postSearchReport(editor.SearchReport{Pattern: nowhere, Finished: true, Err: editor.ErrNotFound, Total: 100, Gen: gen - 1})
+	s.searchReportsTaken()
+	if screen := s.screen(); !strings.Contains(screen, `searching "world"… (Esc cancels)`) || strings.Contains(screen, "nowhere") {
+		t.Errorf("after late reports of the first search, the status bar reads:\n%s", lastLine(screen))
+	}
+
+	// Reports of one search are shown in order: the last one stays.
+	world, err := editor.TextPattern("world", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for done := int64(1); done < 50; done++ {
+		s.a.postSearchReport(editor.SearchReport{Pattern: world, Done: done, Total: 100, Gen: gen})
+	}
+	s.a.postSearchReport(editor.SearchReport{Pattern: world, Done: 50, Total: 100, Gen: gen})
+	s.searchReportsTaken()
+	if screen := s.screen(); !strings.Contains(screen, `searching "world"… 50%`) {
+		t.Errorf("after progress reports up to 50%%, the status bar reads:\n%s", lastLine(screen))
+	}
+
+	release.Do(func() { close(gate) })
+	s.waitFor(`"world" at 0x5A`)
+	s.waitFor("hex  0x5A (90)")
+	if screen := s.screen(); strings.Contains(screen, "nowhere") {
+		t.Errorf("the first search, replaced, showed its result:\n%s", lastLine(screen))
+	}
+}
+
+// lastLine returns the last non-empty line of a screen: the status bar.
+func lastLine(screen string) string {
+	lines := strings.Split(strings.TrimRight(screen, "\n "), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestAppNoColor(t *testing.T) {
+	for _, noColor := range []bool{false, true} {
+		t.Run(fmt.Sprint("noColor=", noColor), func(t *testing.T) {
+			s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{noColor: noColor})
+			var coloured []string
+			s.onUI(func() {
+				cells, width, _ := s.sim.GetContents()
+				for i, c := range cells {
+					if fg, bg, _ := c.Style.Decompose(); fg != tcell.ColorDefault || bg != tcell.ColorDefault {
+						coloured = append(coloured, fmt.Sprintf("(%d, %d) %q", i%width, i/width, string(c.Runes)))
+					}
+				}
+			})
+			switch {
+			case noColor && len(coloured) > 0:
+				t.Errorf("without colour, %d cells have colours: %v", len(coloured), coloured[:min(len(coloured), 5)])
+			case !noColor && len(coloured) == 0:
+				t.Errorf("in colour, no cell has a colour")
+			}
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -95,7 +96,7 @@ func runEditor(args []string, io stdio) error {
 	if !isTerminal(io.in) || !isTerminal(io.out) {
 		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump')")
 	}
-	opts := appOptions{cols: *cols, readOnlyNote: readOnlyNote}
+	opts := appOptions{cols: *cols, readOnlyNote: readOnlyNote, noColor: os.Getenv("NO_COLOR") != ""}
 	var st editor.Storage = m
 	if liveMode {
 		opts.live = newLive(m, t, *interval)
@@ -106,20 +107,21 @@ func runEditor(args []string, io stdio) error {
 }
 
 // loadKeymap builds the keymap of the preset with the user's key file, if there is one, laid over
-// it. Mistakes in either are usage errors: the file and line are named.
+// it: keys.conf in the mmhex folder of the user's configuration directory. Mistakes in either are
+// usage errors: the file and line are named.
 func loadKeymap(preset string) (*keymap.Keymap, error) {
-	path, err := keymap.UserFilePath()
-	if err != nil {
-		// No configuration directory (no $HOME): the presets still work.
-		path = ""
+	path := ""
+	// Without a configuration directory (no $HOME) there is no key file; the presets still work.
+	if dir, err := os.UserConfigDir(); err == nil {
+		path = filepath.Join(dir, "mmhex", "keys.conf")
 	}
 	var km *keymap.Keymap
-	f, ferr := os.Open(path)
+	f, err := os.Open(path)
 	switch {
-	case path == "" || errors.Is(ferr, fs.ErrNotExist):
+	case path == "" || errors.Is(err, fs.ErrNotExist):
 		km, err = keymap.Load(preset, nil, "")
-	case ferr != nil:
-		return nil, usageErrorf("key file %s: %v", path, ferr)
+	case err != nil:
+		return nil, usageErrorf("key file %s: %v", path, err)
 	default:
 		defer f.Close()
 		km, err = keymap.Load(preset, f, path)
@@ -153,10 +155,35 @@ func isTerminal(stream any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// crash is a panic in one of the app's goroutines other than the UI's, with that goroutine's
+// stack.
+type crash struct {
+	value any
+	stack []byte
+}
+
+// recoverCrash is deferred by the app's goroutines other than the UI's: a panic there would end
+// the process at once, the terminal left raw and the edits unflushed. It hands the panic to the
+// UI goroutine, which panics with it, so it ends the app as a crash of the UI does: tview
+// restores the terminal and runInTerminal flushes and reports. runInTerminal also finds it in
+// a.crashed when the UI goroutine has stopped already.
+func (a *app) recoverCrash() {
+	p := recover()
+	if p == nil {
+		return
+	}
+	c := &crash{value: p, stack: debug.Stack()}
+	if a.crashed.CompareAndSwap(nil, c) {
+		// QueueUpdate waits for the UI goroutine, which may be gone.
+		go a.tv.QueueUpdate(func() { panic(c) })
+	}
+}
+
 // runInTerminal runs the editor until the user quits or a signal arrives, then flushes the
 // unflushed edits and reports them. The terminal is restored on every way out: tview finalizes
-// the screen when Run returns or panics, and a signal stops the application the same way. A nil
-// screen means the real terminal.
+// the screen when Run returns or panics, a signal stops the application the same way, and a
+// panic in another goroutine is handed to the UI goroutine (recoverCrash). A nil screen means the
+// real terminal.
 func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
@@ -173,9 +200,18 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 	}()
 
 	defer func() {
-		if p := recover(); p != nil {
+		p := recover()
+		var stack []byte
+		if p != nil {
+			stack = debug.Stack()
+		}
+		if c := a.crashed.Load(); c != nil {
+			// Another goroutine's panic, whether or not the UI goroutine got to panic with it.
+			p, stack = c.value, c.stack
+		}
+		if p != nil {
 			// tview has finalized the screen already; flush so a crash loses no edit.
-			fmt.Fprintf(io.err, "mmhex: internal error: %v\n%s", p, debug.Stack())
+			fmt.Fprintf(io.err, "mmhex: internal error: %v\n%s", p, stack)
 			note := a.flushOnExit(io)
 			err = fmt.Errorf("internal error (please report it with the trace above)%s", note)
 		}
@@ -188,6 +224,7 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 		stop, done := make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(done)
+			defer a.recoverCrash()
 			a.liveLoop(ticker.C, stop)
 		}()
 		defer func() {
@@ -223,9 +260,9 @@ func (a *app) flushOnExit(io stdio) string {
 	case n == 0:
 		return ""
 	case !a.ed.FileBacked():
-		fmt.Fprintf(io.err, "mmhex: %d changed bytes are in %s, in memory (a named mapping has no file to flush to)\n", n, a.ed.Name())
+		fmt.Fprintf(io.err, "mmhex: changed %s of %s, in memory (a named mapping has no file to flush to)\n", counted(n, "byte"), a.ed.Name())
 		return ""
 	}
-	fmt.Fprintf(io.err, "mmhex: flushed %d changed bytes to %s\n", n, a.ed.Name())
-	return fmt.Sprintf("; flushed %d changed bytes", n)
+	fmt.Fprintf(io.err, "mmhex: flushed %s to %s\n", counted(n, "changed byte"), a.ed.Name())
+	return "; flushed " + counted(n, "changed byte")
 }

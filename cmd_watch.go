@@ -166,7 +166,7 @@ type watchSession struct {
 	left   int  // runs still to print before --count is reached; 0 when there is no --count
 	follow bool // no --length: watch what a growing file adds
 
-	size      int64    // the size last seen
+	size      int64 // the size last seen
 	nameCheck time.Time
 	nameGone  bool
 	line      []byte

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -266,7 +267,7 @@ func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
 	if code != 128+int(syscall.SIGTERM) {
 		t.Errorf("exit status %d, want %d", code, 128+int(syscall.SIGTERM))
 	}
-	if !strings.Contains(stderr, "flushed 1 changed bytes") || !strings.Contains(stderr, "stopped by signal terminated") {
+	if !strings.Contains(stderr, "flushed 1 changed byte to") || !strings.Contains(stderr, "stopped by signal terminated") {
 		t.Errorf("stderr %q, want it to report the flush and the signal", stderr)
 	}
 	// The terminal was restored: the pane shows the shell's screen again, not the editor's.
@@ -274,6 +275,53 @@ func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
 		t.Errorf("the editor's screen is still shown after it exited:\n%s", s)
 	}
 	wantFileBytes(t, path, patched(data, 0, 0))
+}
+
+// sgrSequence matches the SGR escape sequences of a screen captured with capture-pane -e.
+var sgrSequence = regexp.MustCompile("\x1b\\[([0-9;]*)m")
+
+// colours returns the SGR parameters on a captured screen that set a colour (not those that
+// reset it to the default).
+func colours(screen string) []string {
+	var found []string
+	for _, m := range sgrSequence.FindAllStringSubmatch(screen, -1) {
+		for _, p := range strings.Split(m[1], ";") {
+			n, err := strconv.Atoi(p)
+			if err == nil && (n >= 30 && n <= 38 || n >= 40 && n <= 48 || n >= 90 && n <= 97 || n >= 100 && n <= 107) {
+				found = append(found, p)
+			}
+		}
+	}
+	return found
+}
+
+func TestEndToEndNoColor(t *testing.T) {
+	sessions := []struct {
+		noColor string
+		tm      *tmux
+	}{{"", newTmux(t)}, {"1", newTmux(t)}}
+	bin := buildBinary(t)
+	path, _ := copySample(t)
+	for _, session := range sessions {
+		noColor, tm := session.noColor, session.tm
+		t.Run("NO_COLOR="+noColor, func(t *testing.T) {
+			tm.t = t
+			tm.start("env", "NO_COLOR="+noColor, bin, path)
+			tm.waitFor("00000000 │ 7f 45 4c 46")
+			tm.waitFor("F1 for the keys")
+			found := colours(tm.run("capture-pane", "-p", "-e"))
+			switch {
+			case noColor != "" && len(found) > 0:
+				t.Errorf("with NO_COLOR set, the screen has colours: SGR %v", found[:min(len(found), 10)])
+			case noColor == "" && len(found) == 0:
+				t.Errorf("with NO_COLOR empty, the screen has no colours")
+			}
+			tm.send("C-q")
+			if code, stderr := tm.exited(); code != 0 {
+				t.Errorf("exit status %d (stderr %q), want 0", code, stderr)
+			}
+		})
+	}
 }
 
 // BenchmarkStartupTmux measures, in a tmux pane, the time from starting mmhex on a 16 GiB sparse

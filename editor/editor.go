@@ -311,7 +311,7 @@ func (e *Editor) FileEnd() {
 	e.moveTo(e.size - 1)
 }
 
-// NextGroup moves the cursor to the start of the n-th next group of four bytes.
+// NextGroup moves the cursor to the start of the n-th next group of GroupSize bytes.
 func (e *Editor) NextGroup(n int64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -22,6 +22,9 @@ type SearchReport struct {
 	// the end of the file and on from the other end.
 	Wrapped bool
 	Err     error
+	// Gen is the search's generation (see SearchGen), so that the app can tell a report that
+	// reaches it after a newer search started.
+	Gen int
 }
 
 // ErrNoSearch refuses search.next and search.prev before any search.
@@ -107,6 +110,14 @@ func (e *Editor) CancelSearch() bool {
 	return true
 }
 
+// SearchGen returns the generation of the search started or cancelled last: each start and each
+// cancel makes a new one. A report whose Gen differs belongs to a search replaced since.
+func (e *Editor) SearchGen() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.search.gen
+}
+
 // HideMatches stops highlighting matches; search.next shows them again. It reports whether they
 // were shown.
 func (e *Editor) HideMatches() bool {
@@ -129,7 +140,7 @@ func (e *Editor) startSearch(from int64, backward bool) {
 	e.search.cancel = cancel
 	e.search.show = true
 	gen, p, size := e.search.gen, e.search.pattern, e.size
-	report := SearchReport{Pattern: p, Backward: backward, Total: size}
+	report := SearchReport{Pattern: p, Backward: backward, Total: size, Gen: gen}
 	go func() {
 		defer cancel()
 		var last time.Time

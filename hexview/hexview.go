@@ -15,13 +15,13 @@
 // that has focus (only the nibble being typed, in edit mode) and underlined in the other column;
 // inside a selection it is underlined too.
 //
-// With the NO_COLOR environment variable set (https://no-color.org), nothing is coloured and the
-// same information is carried by attributes: selection reverse, matches underlined, unflushed
-// edits bold, bookmarks italic, foreign changes blinking until they fade.
+// With SetNoColor(true) (the app sets it when the NO_COLOR environment variable is,
+// https://no-color.org), nothing is coloured and the same information is carried by attributes:
+// selection reverse, matches underlined, unflushed edits bold, bookmarks italic, foreign changes
+// blinking until they fade.
 package hexview
 
 import (
-	"os"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -77,14 +77,13 @@ type HexView struct {
 
 var _ tview.Primitive = (*HexView)(nil)
 
-// New returns a HexView that draws src. It honours the NO_COLOR environment variable.
+// New returns a HexView that draws src, in colour.
 func New(src Source) *HexView {
 	h := &HexView{
-		Box:     tview.NewBox(),
-		src:     src,
-		group:   defaultGroup,
-		noColor: os.Getenv("NO_COLOR") != "",
-		now:     time.Now,
+		Box:   tview.NewBox(),
+		src:   src,
+		group: defaultGroup,
+		now:   time.Now,
 	}
 	// The terminal's own background, so the view suits light and dark themes alike.
 	h.SetBackgroundColor(tcell.ColorDefault)
@@ -103,6 +102,13 @@ func (h *HexView) SetColumns(n int) *HexView {
 // 0 puts no wider gaps.
 func (h *HexView) SetGroup(n int) *HexView {
 	h.group = max(n, 0)
+	return h
+}
+
+// SetNoColor draws without colours when on: attributes alone tell the bytes and highlights
+// apart (see the package documentation).
+func (h *HexView) SetNoColor(on bool) *HexView {
+	h.noColor = on
 	return h
 }
 

@@ -318,18 +318,17 @@ func TestHighlights(t *testing.T) {
 }
 
 func TestNoColor(t *testing.T) {
-	t.Setenv("NO_COLOR", "1")
 	seen := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	src := &fakeSource{data: sample, state: highlighted(seen)}
 	src.state.Cursor = 0x01 // inside the selection
-	h := New(src).SetClock(func() time.Time { return seen.Add(time.Second) })
+	h := New(src).SetNoColor(true).SetClock(func() time.Time { return seen.Add(time.Second) })
 	screen := drawView(t, h, 80, 6)
 
 	cells, w, _ := screen.GetContents()
 	for i, c := range cells {
 		s := c.Style
 		if s.Foreground(tcell.ColorDefault).Background(tcell.ColorDefault) != s || s.GetUnderlineColor() != tcell.ColorDefault {
-			t.Fatalf("cell (%d, %d) %q has colours with NO_COLOR: %v", i%w, i/w, string(c.Runes), s)
+			t.Fatalf("cell (%d, %d) %q has colours with SetNoColor(true): %v", i%w, i/w, string(c.Runes), s)
 		}
 	}
 	l := layout{digits: 8, cols: 16, group: 8}

@@ -11,8 +11,9 @@
 //
 // # The user file
 //
-// The file keys.conf in the mmhex folder of the user's configuration directory (see
-// UserFilePath) changes single bindings of the chosen preset. One binding per line:
+// The user's key file (mmhex reads keys.conf in the mmhex folder of the user's configuration
+// directory and hands it to Load) changes single bindings of the chosen preset. One binding per
+// line:
 //
 //	# A line starting with # is a comment (a # elsewhere is the # key); blank lines are ignored.
 //	goto.prompt = Ctrl-G, F5
@@ -42,14 +43,14 @@
 // mode, the app first asks Input whether a key types a character: if so, it is input for the
 // byte at the cursor and never reaches the resolver, so that typing "j" writes "j" in vim's
 // edit mode instead of moving down.
+//
+// Prompts, lists and overlays take two fixed keys besides the bindings: Accept and Cancel.
 package keymap
 
 import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -72,16 +73,6 @@ func Presets() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// UserFilePath returns where the user's key file lives: keys.conf in the mmhex folder of
-// os.UserConfigDir. The file need not exist.
-func UserFilePath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("keymap: %w", err)
-	}
-	return filepath.Join(dir, "mmhex", "keys.conf"), nil
 }
 
 // Load builds the keymap of the named preset with the bindings of userFile laid over it.

@@ -1,8 +1,6 @@
 package keymap
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -401,17 +399,11 @@ func TestHelpShowsTheKeysInForce(t *testing.T) {
 	}
 }
 
-func TestUserFilePath(t *testing.T) {
-	// The variables os.UserConfigDir reads on Linux, Windows and macOS; the folders need not exist.
-	t.Setenv("XDG_CONFIG_HOME", "/home/u/.config")
-	t.Setenv("AppData", `C:\Users\u\AppData\Roaming`)
-	t.Setenv("HOME", "/home/u")
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := UserFilePath()
-	if want := filepath.Join(dir, "mmhex", "keys.conf"); err != nil || got != want {
-		t.Errorf("UserFilePath() = %q, %v; want %q", got, err, want)
+func TestFixedKeysAreCanonical(t *testing.T) {
+	// The app compares them with hexview.KeyName's names, which ParseKey's canonical forms are.
+	for _, k := range []string{Accept, Cancel} {
+		if got, err := ParseKey(k); err != nil || got != k {
+			t.Errorf("ParseKey(%q) = %q, %v; want it unchanged", k, got, err)
+		}
 	}
 }

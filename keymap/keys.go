@@ -9,6 +9,16 @@ import (
 	"unicode/utf8"
 )
 
+// The keys of prompts, lists and overlays. They are fixed, as in every text field, rather than
+// bound to actions: the bindings are for the bytes, where these keys may do something else (the
+// vim preset moves down with Enter), and a prompt must be closable whatever the user's file says.
+const (
+	// Accept accepts a prompt's text and chooses an entry in a list.
+	Accept = "Enter"
+	// Cancel closes a prompt, an overlay or a panel; the keys bound to mode.view do too.
+	Cancel = "Esc"
+)
+
 // namedKeys maps the lower-case spelling of every named key (and a few common aliases) to its
 // canonical name, the one hexview.KeyName returns.
 var namedKeys = func() map[string]string {
