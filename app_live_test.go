@@ -341,7 +341,7 @@ func TestLiveStopsWhenTruncated(t *testing.T) {
 	s.waitFor("live mode stopped: data.bin was truncated")
 	s.a.liveTick() // polls no more, and does not crash
 	s.keys(key(tcell.KeyCtrlQ))
-	if err, _ := s.quit(); err != nil {
+	if _, err := s.quit(); err != nil {
 		t.Errorf("quit after the file shrank: %v", err)
 	}
 }
@@ -627,7 +627,7 @@ func TestLivePanicFlushesAndReports(t *testing.T) {
 	s.typeText("ab")
 	s.waitFor("1 unflushed")
 	armed.Store(true)
-	err, out := s.quit()
+	out, err := s.quit()
 	if err == nil || !strings.Contains(err.Error(), "internal error") || !strings.Contains(err.Error(), "flushed 1 changed byte") {
 		t.Errorf("error %v, want an internal error after flushing the edit", err)
 	}

@@ -314,18 +314,18 @@ func (s *simApp) waitFor(text string) {
 	}
 }
 
-// quit waits for the app to end after a quit key or command, and returns its error and what it
-// printed.
-func (s *simApp) quit() (error, string) {
+// quit waits for the app to end after a quit key or command, and returns what it printed and its
+// error.
+func (s *simApp) quit() (string, error) {
 	s.t.Helper()
 	select {
 	case err := <-s.done:
 		s.done <- err
-		return err, s.printed()
+		return s.printed(), err
 	case <-time.After(10 * time.Second):
 		s.t.Fatalf("the app did not quit; the screen shows:\n%s", s.screen())
 	}
-	return nil, ""
+	return "", nil
 }
 
 func (s *simApp) wantFile(want []byte) {
@@ -402,7 +402,7 @@ func TestAppDefaultKeys(t *testing.T) {
 	s.waitFor("cannot delete: a memory mapping has a fixed size")
 
 	s.keys(key(tcell.KeyCtrlQ))
-	err, out := s.quit()
+	out, err := s.quit()
 	if err != nil {
 		t.Fatalf("quit: %v", err)
 	}
@@ -443,7 +443,7 @@ func TestAppVimKeys(t *testing.T) {
 	s.wantFile(patched(data, 2, 0x41))
 	s.typeText(":q")
 	s.keys(key(tcell.KeyEnter))
-	err, out := s.quit()
+	out, err := s.quit()
 	if err != nil || out != "" {
 		t.Errorf("quit after flushing: error %v, printed %q; want nothing left to flush", err, out)
 	}
@@ -463,7 +463,7 @@ func TestAppReadOnly(t *testing.T) {
 	s.typeText("41")
 	s.waitFor("1 is not bound to anything")
 	s.keys(key(tcell.KeyCtrlQ))
-	if err, out := s.quit(); err != nil || out != "" {
+	if out, err := s.quit(); err != nil || out != "" {
 		t.Errorf("quit: error %v, printed %q; want neither", err, out)
 	}
 	s.wantFile(data)
@@ -526,7 +526,7 @@ func TestAppTerminalPaste(t *testing.T) {
 	s.keys(key(tcell.KeyCtrlZ))
 	s.waitFor("00000000 │ de ad be ef")
 	s.keys(key(tcell.KeyCtrlQ))
-	if err, _ := s.quit(); err != nil {
+	if _, err := s.quit(); err != nil {
 		t.Fatal(err)
 	}
 	s.wantFile(patched(data, 0, 0xDE, 0xAD, 0xBE, 0xEF))
@@ -549,7 +549,7 @@ func TestAppFileShrinks(t *testing.T) {
 	s.waitFor("the file shrank underneath")
 	s.waitFor("00004000 │ ?? ??")
 	s.keys(key(tcell.KeyCtrlQ))
-	if err, _ := s.quit(); err != nil {
+	if _, err := s.quit(); err != nil {
 		t.Errorf("quit after the file shrank: %v", err)
 	}
 }
@@ -565,7 +565,7 @@ func TestAppPanicFlushesAndReports(t *testing.T) {
 	s.typeText("ab")
 	s.waitFor("1 unflushed")
 	s.keys(key(tcell.KeyF1))
-	err, out := s.quit()
+	out, err := s.quit()
 	if err == nil || !strings.Contains(err.Error(), "internal error") {
 		t.Errorf("error %v, want an internal error", err)
 	}
@@ -724,7 +724,7 @@ func TestAppCancelKeyTypesInPrompts(t *testing.T) {
 	s.waitFor("Enter: ok · Esc: cancel")
 	s.typeText("q")
 	s.keys(key(tcell.KeyEnter))
-	if err, out := s.quit(); err != nil || out != "" {
+	if out, err := s.quit(); err != nil || out != "" {
 		t.Errorf("quit with :q: error %v, printed %q; want neither", err, out)
 	}
 }

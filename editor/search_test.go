@@ -718,7 +718,7 @@ func BenchmarkBytesIndexBaseline(b *testing.B) {
 	b.SetBytes(m.Size())
 	for b.Loop() {
 		err := m.Scan(0, m.Size(), len(searchBenchNeedle)-1, func(chunk []byte, at int64) error {
-			if bytes.Index(chunk, searchBenchNeedle) >= 0 {
+			if bytes.Contains(chunk, searchBenchNeedle) {
 				return errors.New("needle found")
 			}
 			return nil

@@ -168,8 +168,8 @@ func (h *HexView) drawOffset(p *painter, l layout, off int64, cursorRow bool) {
 	for k := range l.digits {
 		p.put(k, hexDigits[off>>(4*(l.digits-1-k))&0xf], offStyle)
 	}
-	p.put(l.digits+1, "│", sepStyle)
-	p.put(l.hexEnd()+1, "│", sepStyle)
+	p.put(l.digits+1, separator, sepStyle)
+	p.put(l.hexEnd()+1, separator, sepStyle)
 }
 
 // drawByte draws byte j of a row in both columns; i is its index among the visible bytes.

@@ -2,10 +2,10 @@ package hexview
 
 import "github.com/mmhex/mmhex/editor"
 
-// separator stands between the offset, hex and text columns.
-const separator = " │ "
+// separator stands between the offset, hex and text columns, with a space on either side.
+const separator = "│"
 
-// separatorWidth is the cells separator takes (│ is one cell wide).
+// separatorWidth is the cells a separator takes with its spaces.
 const separatorWidth = 3
 
 // layout places the columns of one row, in cells from the left edge of the view.

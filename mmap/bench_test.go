@@ -75,7 +75,7 @@ func BenchmarkScanMapped(b *testing.B) {
 	b.SetBytes(m.Size())
 	for b.Loop() {
 		err := m.Scan(0, m.Size(), len(needle)-1, func(chunk []byte, at int64) error {
-			if bytes.Index(chunk, needle) >= 0 {
+			if bytes.Contains(chunk, needle) {
 				b.Fatal("needle found")
 			}
 			return nil
@@ -103,7 +103,7 @@ func BenchmarkScanRead(b *testing.B) {
 		carry := 0
 		for {
 			n, err := f.Read(buf[carry:])
-			if bytes.Index(buf[:carry+n], needle) >= 0 {
+			if bytes.Contains(buf[:carry+n], needle) {
 				b.Fatal("needle found")
 			}
 			if err == io.EOF || n == 0 {
@@ -122,7 +122,7 @@ func BenchmarkScanHeap(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if bytes.Index(data, needle) >= 0 {
+		if bytes.Contains(data, needle) {
 			b.Fatal("needle found")
 		}
 	}
