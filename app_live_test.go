@@ -37,15 +37,7 @@ func startLiveSim(t *testing.T, content []byte, window int64) *simApp {
 
 func startLiveSimKeys(t *testing.T, content []byte, window int64, preset string) *simApp {
 	t.Helper()
-	path := filepath.Join(testdir.New(t), "data.bin")
-	if err := os.WriteFile(path, content, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mmap.Open(path, mmap.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
+	m, path := mapTemp(t, content, mmap.ReadWrite)
 	s := runLiveSim(t, m, target{path: path}, window, preset)
 	s.path = path
 	return s
@@ -608,15 +600,7 @@ func (p panickySource) Scan(off, length int64, overlap int, fn func(chunk []byte
 // crash of the UI does: the edits flushed, the panic and its own goroutine's trace printed.
 func TestLivePanicFlushesAndReports(t *testing.T) {
 	data := sample(t)
-	path := filepath.Join(testdir.New(t), "data.bin")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mmap.Open(path, mmap.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
+	m, path := mapTemp(t, data, mmap.ReadWrite)
 	l := newLive(m, target{path: path}, time.Millisecond)
 	var armed atomic.Bool
 	l.src = panickySource{Mapping: m, armed: &armed}

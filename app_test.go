@@ -183,8 +183,8 @@ func loadKeys(t *testing.T, preset, userFile string) *keymap.Keymap {
 	return km
 }
 
-// startSimKeys writes content to a file, maps it and runs the app over it with the keys of km.
-func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts appOptions) *simApp {
+// mapTemp writes content to a temporary file and maps it; the mapping is closed after the test.
+func mapTemp(t *testing.T, content []byte, mode mmap.Mode) (*mmap.Mapping, string) {
 	t.Helper()
 	path := filepath.Join(testdir.New(t), "data.bin")
 	if err := os.WriteFile(path, content, 0o644); err != nil {
@@ -195,6 +195,13 @@ func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mod
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
+	return m, path
+}
+
+// startSimKeys writes content to a file, maps it and runs the app over it with the keys of km.
+func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts appOptions) *simApp {
+	t.Helper()
+	m, path := mapTemp(t, content, mode)
 	s := runSim(t, m, km, opts)
 	s.path = path
 	return s
@@ -767,15 +774,7 @@ func (s *simApp) searchReportsTaken() {
 // sent.
 func TestAppSearchReports(t *testing.T) {
 	data := sample(t)
-	path := filepath.Join(testdir.New(t), "data.bin")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mmap.Open(path, mmap.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
+	m, _ := mapTemp(t, data, mmap.ReadWrite)
 	gate := make(chan struct{})
 	var release sync.Once
 	t.Cleanup(func() { release.Do(func() { close(gate) }) })

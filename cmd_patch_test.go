@@ -98,38 +98,19 @@ func TestPatchClassicExample(t *testing.T) {
 	}
 }
 
-// TestPatchValueFormsRoundTrip writes every VALUE form through the command and reads the file
-// back with os.ReadFile.
+// TestPatchValueFormsRoundTrip passes one value of each kind through the command line (one
+// argument with spaces, a typed number, an offset from the end, text) and reads the file back
+// with os.ReadFile; patch's own tests cover every form.
 func TestPatchValueFormsRoundTrip(t *testing.T) {
 	tests := []struct {
 		offset, value string
 		at            int
 		want          []byte
 	}{
-		{"0", "DEADBEEF", 0, []byte{0xde, 0xad, 0xbe, 0xef}},
-		{"0x10", "de:ad:be:ef", 16, []byte{0xde, 0xad, 0xbe, 0xef}},
 		{"0x10", "de ad be ef", 16, []byte{0xde, 0xad, 0xbe, 0xef}},
-		{"1", "u8:200", 1, []byte{200}},
-		{"1", "i8:-100", 1, []byte{0x9c}},
-		{"2", "u16le:0x1234", 2, []byte{0x34, 0x12}},
-		{"2", "u16be:0x1234", 2, []byte{0x12, 0x34}},
-		{"2", "i16le:-300", 2, []byte{0xd4, 0xfe}},
-		{"2", "i16be:-300", 2, []byte{0xfe, 0xd4}},
-		{"4", "u32le:4000000000", 4, []byte{0x00, 0x28, 0x6b, 0xee}},
-		{"4", "u32be:4000000000", 4, []byte{0xee, 0x6b, 0x28, 0x00}},
 		{"4", "i32le:-999", 4, []byte{0x19, 0xfc, 0xff, 0xff}},
-		{"4", "i32be:666", 4, []byte{0, 0, 0x02, 0x9a}},
-		{"8", "u64le:0x1122334455667788", 8, []byte{0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11}},
-		{"8", "u64be:0x1122334455667788", 8, []byte{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88}},
-		{"8", "i64le:-1", 8, bytes.Repeat([]byte{0xff}, 8)},
-		{"8", "i64be:-256", 8, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00}},
-		{"end-4", "f32le:-0.5", 60, []byte{0, 0, 0, 0xbf}},
-		{"end-4", "f32be:-0.5", 60, []byte{0xbf, 0, 0, 0}},
-		{"end-8", "f64le:1e100", 56, []byte{0x7d, 0xc3, 0x94, 0x25, 0xad, 0x49, 0xb2, 0x54}},
 		{"end-8", "f64be:1e100", 56, []byte{0x54, 0xb2, 0x49, 0xad, 0x25, 0x94, 0xc3, 0x7d}},
-		{"20", "str:mmhex ✓", 20, []byte("mmhex ✓")},
 		{"20", "utf16le:ok✓", 20, []byte{'o', 0, 'k', 0, 0x13, 0x27}},
-		{"20", "utf16be:ok✓", 20, []byte{0, 'o', 0, 'k', 0x27, 0x13}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
