@@ -2,7 +2,6 @@ package editor
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mmhex/mmhex/internal/testdir"
@@ -13,16 +12,7 @@ import (
 // bytes through moving windows and any int offset would wrap. The file is sparse.
 func TestEditPastFourGiB(t *testing.T) {
 	const size = 6 << 30
-	path := filepath.Join(testdir.New(t), "large.bin")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(size); err != nil {
-		f.Close()
-		t.Skipf("cannot make a sparse %d-byte file here: %v", int64(size), err)
-	}
-	f.Close()
+	path := testdir.Sparse(t, size)
 	m, err := mmap.Open(path, mmap.ReadWrite)
 	if err != nil {
 		t.Fatal(err)

@@ -443,17 +443,7 @@ func TestNamedPath(t *testing.T) {
 // windows. The file is sparse, so it costs no disk.
 func TestLargeFileBeyond4GiB(t *testing.T) {
 	const size = 6<<30 + 12345
-	path := filepath.Join(testdir.New(t), "large.bin")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(size); err != nil {
-		f.Close()
-		t.Skipf("cannot make a sparse %d-byte file here: %v", int64(size), err)
-	}
-	f.Close()
-
+	path := testdir.Sparse(t, size)
 	m := mustOpen(t, path, ReadWrite)
 	if m.Size() != size {
 		t.Fatalf("Size() = %d, want %d", m.Size(), int64(size))
@@ -474,7 +464,7 @@ func TestLargeFileBeyond4GiB(t *testing.T) {
 		}
 	}
 	var seen []byte
-	err = m.Scan(4<<30-3, int64(len("across-4GiB")), 0, func(chunk []byte, at int64) error {
+	err := m.Scan(4<<30-3, int64(len("across-4GiB")), 0, func(chunk []byte, at int64) error {
 		seen = append(seen, chunk...)
 		return nil
 	})
@@ -486,7 +476,7 @@ func TestLargeFileBeyond4GiB(t *testing.T) {
 	}
 	m.Close()
 
-	f, err = os.Open(path)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

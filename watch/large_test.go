@@ -2,7 +2,6 @@ package watch
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mmhex/mmhex/internal/testdir"
@@ -13,15 +12,12 @@ import (
 // windows. The file is sparse; the change is made with write(2), not through the mapping.
 func TestWatchPastFourGiB(t *testing.T) {
 	const size, start = 6 << 30, 5<<30 + 4096
-	path := filepath.Join(testdir.New(t), "large.bin")
-	f, err := os.Create(path)
+	path := testdir.Sparse(t, size)
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := f.Truncate(size); err != nil {
-		t.Skipf("cannot make a sparse %d-byte file here: %v", int64(size), err)
-	}
 	m, err := mmap.Open(path, mmap.ReadOnly)
 	if err != nil {
 		t.Fatal(err)

@@ -39,3 +39,20 @@ func New(t testing.TB) string {
 	})
 	return dir
 }
+
+// Sparse returns the path of a new file of size bytes in a new temporary directory, all holes:
+// it costs no disk, so tests reach offsets past 4 GiB cheaply. It skips the test where the file
+// system cannot make one.
+func Sparse(t testing.TB, size int64) string {
+	t.Helper()
+	path := filepath.Join(New(t), "sparse.bin")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Skipf("cannot make a sparse %d-byte file here: %v", size, err)
+	}
+	return path
+}
