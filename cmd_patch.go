@@ -119,6 +119,12 @@ func runPatch(args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	// What the summary counts: a dump's every line is a patch, most of them changing nothing,
+	// so a dump alone is counted in its lines.
+	patches := plural(plan.Patches, "patch", "patches")
+	if *dumpPath != "" && *scriptPath == "" && len(operands) == 0 {
+		patches = plural(plan.Patches, "dump line", "dump lines")
+	}
 	if *dryRun {
 		if err := printChanges(io.out, plan); err != nil {
 			return err
@@ -128,7 +134,7 @@ func runPatch(args []string, io stdio) error {
 			unsaved = " (no undo file either)"
 		}
 		fmt.Fprintf(io.err, "dry run: %s would change %s of %s; nothing written%s\n",
-			plural(plan.Patches, "patch", "patches"), changedBytes(plan), t, unsaved)
+			patches, changedBytes(plan), t, unsaved)
 		return nil
 	}
 	if *undoPath != "" {
@@ -161,7 +167,7 @@ func runPatch(args []string, io stdio) error {
 		}
 		flushed = "; flushed to disk"
 	}
-	fmt.Fprintf(io.err, "patched %s: %s changed by %s%s\n", t, changedBytes(plan), plural(plan.Patches, "patch", "patches"), flushed)
+	fmt.Fprintf(io.err, "patched %s: %s changed by %s%s\n", t, changedBytes(plan), patches, flushed)
 	return printErr
 }
 

@@ -450,6 +450,10 @@ func TestPatchXxdEditedDump(t *testing.T) {
 	if r.out != wantOut {
 		t.Errorf("stdout\n%s\nwant\n%s", r.out, wantOut)
 	}
+	// 100 bytes in rows of 8: the summary counts the dump's 13 lines, not 13 "patches".
+	if want := "3 bytes in 2 runs changed by 13 dump lines"; !strings.Contains(r.errOut, want) {
+		t.Errorf("stderr %q, want it to say %q", r.errOut, want)
+	}
 }
 
 // editHexByte replaces byte i of a dump line made with --group 1.
