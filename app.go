@@ -223,7 +223,7 @@ func (c *centered) MouseHandler() func(action tview.MouseAction, event *tcell.Ev
 }
 
 // rootView is the page stack, with text pasted into the terminal routed to the editor while the
-// hex view has focus; the prompt and the overlays take it as usual.
+// hex view has focus; the prompt, the overlays and the panels take it as usual.
 type rootView struct {
 	*tview.Pages
 	a *app
@@ -231,7 +231,7 @@ type rootView struct {
 
 // PasteHandler writes pasted text at the cursor; see app.pasteText.
 func (r rootView) PasteHandler() func(text string, setFocus func(p tview.Primitive)) {
-	if r.a.promptOpen() || r.a.overlay != "" {
+	if !r.a.view.HasFocus() {
 		return r.Pages.PasteHandler()
 	}
 	return func(text string, _ func(p tview.Primitive)) {

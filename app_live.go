@@ -21,9 +21,10 @@ import (
 // (PollNext, watch.Budget bytes), marks what changed in the editor so the view highlights it, and
 // records it for the changes panel. It never touches widgets: it asks the UI goroutine for a frame.
 //
-// Locks, always taken in this order: the editor's, live.mu, a Watcher's. The user's writes come
-// from the editor, holding its lock, through liveStorage into live.absorb; the ticker holds no
-// lock of live or of a watcher while it calls the editor.
+// Locks, always taken in this order: live.tickMu, the editor's, live.mu, a Watcher's, the
+// mapping's. A tick holds tickMu while it marks changes in the editor, so tickMu is never taken
+// with the editor's lock held; the user's writes come from the editor, holding its lock, through
+// liveStorage into live.absorb, which takes live.mu and then the watcher's.
 
 const (
 	// defaultInterval is how often live mode polls unless --interval says otherwise.

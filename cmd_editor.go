@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -191,11 +192,17 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 	stopped := make(chan struct{})
 	defer close(stopped)
 	go func() {
-		select {
-		case sig := <-signals:
-			a.signal.Store(&sig)
-			a.tv.Stop()
-		case <-stopped:
+		for {
+			select {
+			case sig := <-signals:
+				a.signal.Store(&sig)
+				// Stop does nothing before Run has made the screen; the queued Stop runs once
+				// the event loop starts (and waits forever if it has ended: a goroutine at exit).
+				a.tv.Stop()
+				go a.tv.QueueUpdate(a.tv.Stop)
+			case <-stopped:
+				return
+			}
 		}
 	}()
 
@@ -219,6 +226,7 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 	if screen != nil {
 		a.tv.SetScreen(screen)
 	}
+	stopLive := func() {}
 	if a.live != nil {
 		ticker := time.NewTicker(a.live.interval)
 		stop, done := make(chan struct{}), make(chan struct{})
@@ -227,13 +235,23 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 			defer a.recoverCrash()
 			a.liveLoop(ticker.C, stop)
 		}()
-		defer func() {
-			ticker.Stop()
-			close(stop)
-			<-done
-		}()
+		var once sync.Once
+		stopLive = func() {
+			once.Do(func() {
+				ticker.Stop()
+				close(stop)
+				// A tick stuck on a lock that a crashed UI goroutine held must not keep the
+				// flush that follows from running.
+				select {
+				case <-done:
+				case <-time.After(time.Second):
+				}
+			})
+		}
+		defer stopLive() // on a panic, before the deferred flush above
 	}
 	runErr := a.tv.Run()
+	stopLive() // no tick may poll or queue a draw while the edits are flushed
 	note := a.flushOnExit(io)
 	if runErr != nil {
 		return fmt.Errorf("terminal: %w%s", runErr, note)

@@ -154,22 +154,26 @@ func (e *Editor) startSearch(from int64, backward bool) {
 		}
 		report.Offset, report.Wrapped, report.Err = e.searchAround(ctx, p, from, size, backward, progress)
 		report.Done, report.Finished = size, true
-		e.mu.Lock()
-		if e.search.gen != gen {
-			e.mu.Unlock()
-			return
-		}
-		e.search.cancel = nil
-		if report.Err == nil {
-			e.moveTo(report.Offset)
-			e.search.match = Range{report.Offset, report.Offset + int64(p.Len())}
-		}
-		notify := e.search.notify
-		e.mu.Unlock()
-		if notify != nil {
+		if notify := e.finishSearch(report); notify != nil {
 			notify(report)
 		}
 	}()
+}
+
+// finishSearch moves to the match of a search that is still the current one and returns the
+// callback to tell; nil when the search was cancelled or replaced meanwhile.
+func (e *Editor) finishSearch(r SearchReport) func(SearchReport) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.search.gen != r.Gen {
+		return nil
+	}
+	e.search.cancel = nil
+	if r.Err == nil {
+		e.moveTo(r.Offset)
+		e.search.match = Range{r.Offset, r.Offset + int64(r.Pattern.Len())}
+	}
+	return e.search.notify
 }
 
 // sendReport passes a progress report on unless the search has been cancelled or replaced.

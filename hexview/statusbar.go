@@ -88,11 +88,12 @@ func (s *StatusBar) Draw(screen tcell.Screen) {
 	}
 	left, message, right := clean(s.left), clean(s.message), clean(s.right)
 	if lines := wrap(message, width); len(lines) > 1 && height > 1 {
-		for row := range min(height, maxRows) {
+		rows := min(height, maxRows)
+		for row := range rows {
 			for i := range width {
 				screen.Put(x+i, y+row, " ", bar)
 			}
-			if row == height-1 && row < len(lines)-1 {
+			if row == rows-1 && row < len(lines)-1 {
 				// The last row has the rest, cut.
 				lines[row] = strings.Join(lines[row:], " ")
 			}

@@ -186,8 +186,8 @@ func (m *Mapping) Size() int64 {
 }
 
 // CurrentSize returns the size the object has now, which differs from Size when another process
-// truncated or extended the file since it was mapped (Remap then maps it anew). It costs one
-// system call (fstat, GetFileInformationByHandle); a named mapping cannot change size.
+// truncated or extended it since it was mapped (Remap then maps it anew). It costs one system
+// call (fstat, GetFileInformationByHandle); a Windows section cannot change size.
 func (m *Mapping) CurrentSize() (int64, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -479,8 +479,9 @@ func unwrapPathError(err error) error {
 }
 
 // NamedPath returns the file behind the named mapping name on systems where a named mapping is
-// a file that outlives its creator until it is removed (Linux: /dev/shm/name), and false where
-// it is not (Windows, whose sections go when their last handle does).
+// a file that outlives its creator until it is removed (Linux: /dev/shm/name). It returns false
+// where a named mapping is no file (Windows, whose sections go when their last handle does),
+// where named mappings are not supported, and for a name that is not valid.
 func NamedPath(name string) (string, bool) {
 	path, err := shmPath(name)
 	return path, err == nil

@@ -72,7 +72,8 @@ func listNamed() ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() {
+		// sem_open keeps POSIX semaphores in /dev/shm too, as sem.NAME: they are no mappings.
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), "sem.") {
 			names = append(names, e.Name())
 		}
 	}

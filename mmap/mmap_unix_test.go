@@ -131,9 +131,17 @@ func TestListNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
+	semaphore := filepath.Join(shmDir, "sem."+name) // what sem_open would make
+	if err := os.WriteFile(semaphore, make([]byte, 32), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(semaphore)
 	names, err := ListNamed()
 	if err != nil || !slices.Contains(names, name) || !slices.IsSorted(names) {
 		t.Errorf("ListNamed() = %v, %v; want a sorted list holding %q", names, err, name)
+	}
+	if slices.Contains(names, "sem."+name) {
+		t.Errorf("ListNamed() = %v: lists the semaphore sem.%s, which is no mapping", names, name)
 	}
 }
 
