@@ -130,7 +130,7 @@ func TestCreateReleasesTheNameOnSignals(t *testing.T) {
 			if _, err := os.Stat(filepath.Join("/dev/shm", name)); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("after %v: stat /dev/shm/%s = %v, want it removed", sig, name, err)
 			}
-			if want := `released named mapping "` + name + `"`; !strings.Contains(stdout.String(), want) {
+			if want := `released named mapping "` + name + `": the name is removed; processes still attached keep their memory` + "\n"; !strings.HasSuffix(stdout.String(), want) {
 				t.Errorf("create printed:\n%s\nwant it to say %q", stdout.String(), want)
 			}
 		})

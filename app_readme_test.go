@@ -1,0 +1,487 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/mmhex/mmhex/internal/testdir"
+	"github.com/mmhex/mmhex/mmap"
+)
+
+// The tests in this file hold the README to what the editor does: each checks a feature the
+// README promises, through the keys or the mouse a user would use.
+
+func runeKey(r rune) *tcell.EventKey { return tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone) }
+
+// command runs one command-line command, opened with the preset's key.
+func (s *simApp) command(open *tcell.EventKey, line string) {
+	s.t.Helper()
+	s.keys(open)
+	s.waitFor("goto OFFSET · w · q")
+	s.typeText(line)
+	s.keys(key(tcell.KeyEnter))
+}
+
+func commandKey(preset string) *tcell.EventKey {
+	if preset == "vim" {
+		return runeKey(':')
+	}
+	return key(tcell.KeyCtrlE)
+}
+
+// firstRow returns the first line of the screen.
+func (s *simApp) firstRow() string {
+	s.t.Helper()
+	return strings.SplitN(s.screen(), "\n", 2)[0]
+}
+
+// TestAppSetCols checks `set cols=N` on the command line: N bytes per row, 0 fits the terminal,
+// a bad N is refused with a message.
+func TestAppSetCols(t *testing.T) {
+	for _, preset := range []string{"default", "vim"} {
+		t.Run(preset, func(t *testing.T) {
+			s := startSim(t, sample(t), preset, mmap.ReadWrite, appOptions{})
+			open := commandKey(preset)
+			s.waitFor("00000010 │ 02 00 3e 00")
+
+			s.command(open, "set cols=8")
+			s.waitFor("00000008 │ 00 00 00 00 00 00 00 00 │ ........   ")
+			if got, want := s.firstRow(), "00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....  "; !strings.HasPrefix(got, want) {
+				t.Errorf("with set cols=8 the first row reads %q, want it to start with %q", got, want)
+			}
+
+			s.command(open, "set cols=2000")
+			s.waitFor("set cols=N: give 1 to 1024 bytes per row, or 0 to fit the terminal")
+			s.waitFor("00000008 │ 00 00") // unchanged
+
+			s.command(open, "set cols=0")
+			s.waitFor("00000010 │ 02 00 3e 00")
+			s.waitForNot("00000008 │")
+		})
+	}
+}
+
+// TestAppQuitBangExplains checks that :q! neither quits nor undoes, and says why and what to do.
+func TestAppQuitBangExplains(t *testing.T) {
+	for _, tt := range []struct{ preset, undoKey string }{{"default", "Ctrl-Z"}, {"vim", "u"}} {
+		t.Run(tt.preset, func(t *testing.T) {
+			data := sample(t)
+			s := startSim(t, data, tt.preset, mmap.ReadWrite, appOptions{})
+			s.keys(key(tcell.KeyInsert))
+			s.waitFor("EDIT")
+			s.typeText("ab")
+			s.waitFor("1 unflushed")
+			s.keys(key(tcell.KeyEscape))
+			s.waitFor("VIEW")
+
+			s.command(commandKey(tt.preset), "q!")
+			s.waitFor("edits cannot be discarded: they are written in place as you type; undo them (" + tt.undoKey + "), then quit")
+			s.wantFile(patched(data, 0, 0xAB)) // in the page cache already, not discarded
+			s.keys(key(tcell.KeyRight))
+			s.waitFor("hex  0x2 (2)") // still running
+
+			s.command(commandKey(tt.preset), "q")
+			out, err := s.quit()
+			if err != nil || !strings.Contains(out, "flushed 1 changed byte to") {
+				t.Errorf("quit after :q!: error %v, printed %q; want the byte flushed", err, out)
+			}
+		})
+	}
+}
+
+// TestAppCopyClipboard checks what reaches the terminal's clipboard (OSC 52, which the simulated
+// screen records): a copy as text, and a copy too large for it, which stays in the register for
+// paste and leaves the clipboard as it was.
+func TestAppCopyClipboard(t *testing.T) {
+	data := make([]byte, 128<<10)
+	for i := range data {
+		data[i] = byte(i % 251)
+	}
+	copy(data[0x20:], "hello")
+	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	gotoOffset := func(off string) {
+		s.keys(key(tcell.KeyCtrlG))
+		s.waitFor("goto: ")
+		s.typeText(off)
+		s.keys(key(tcell.KeyEnter))
+	}
+
+	gotoOffset("0x20")
+	s.waitFor("hex  0x20 (32)")
+	s.keys(key(tcell.KeyCtrlT))
+	s.keys(key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight))
+	s.waitFor("sel 5 B")
+	s.keys(tcell.NewEventKey(tcell.KeyRune, 'c', tcell.ModAlt))
+	s.waitFor("copied 5 bytes as text (clipboard and paste register)")
+	if got := string(s.sim.GetClipboardData()); got != "hello" {
+		t.Errorf("after a copy as text the clipboard holds %q, want %q", got, "hello")
+	}
+
+	// 36865 bytes are 110594 characters of hex: more than the 100 000 the clipboard gets.
+	const n = 0x9001
+	s.keys(tcell.NewEventKey(tcell.KeyHome, 0, tcell.ModCtrl), key(tcell.KeyCtrlT))
+	gotoOffset("0x9000")
+	s.waitFor(fmt.Sprintf("sel %d B", n))
+	s.keys(key(tcell.KeyCtrlC))
+	s.waitFor(fmt.Sprintf("copied %d bytes for paste; too large for the terminal clipboard", n))
+	if got := string(s.sim.GetClipboardData()); got != "hello" {
+		t.Errorf("after a copy too large for it the clipboard holds %d bytes, want %q as before", len(got), "hello")
+	}
+	gotoOffset("0x10000")
+	s.keys(key(tcell.KeyCtrlV))
+	s.waitFor(fmt.Sprintf("pasted %d bytes at 0x10000", n))
+	s.keys(key(tcell.KeyCtrlQ))
+	if _, err := s.quit(); err != nil {
+		t.Fatal(err)
+	}
+	s.wantFile(patched(data, 0x10000, data[:n]...))
+}
+
+// TestAppActionLimits selects more than 256 MiB of a sparse file and checks that fill and copy
+// are refused, with the limit named, and that nothing is written.
+func TestAppActionLimits(t *testing.T) {
+	const size = 300 << 20
+	path := testdir.Sparse(t, size)
+	m, err := mmap.Open(path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	s := runSim(t, m, loadKeys(t, "default", ""), appOptions{})
+	s.path = path
+
+	// The whole file; the messages below name the selection's size.
+	s.keys(key(tcell.KeyCtrlT), tcell.NewEventKey(tcell.KeyEnd, 0, tcell.ModCtrl), key(tcell.KeyCtrlT))
+
+	s.keys(key(tcell.KeyCtrlC))
+	s.waitFor(fmt.Sprintf("too large: a copy of %d bytes; select at most 64 MiB at a time", size))
+	s.keys(key(tcell.KeyCtrlV))
+	s.waitFor("nothing to paste (copy a selection first)")
+
+	s.keys(key(tcell.KeyCtrlL))
+	s.waitFor(fmt.Sprintf("fill %d bytes: ", size))
+	s.typeText("ff")
+	s.keys(key(tcell.KeyEnter))
+	s.waitFor(fmt.Sprintf("too large: a fill of %d bytes would keep as many in memory for undo; select at most 256 MiB at a time", size))
+	if strings.Contains(s.screen(), "unflushed") {
+		t.Errorf("after the refused fill the status bar reads %q, want nothing unflushed", lastLine(s.screen()))
+	}
+	for _, off := range []int64{0, size - 1} {
+		if got := fileBytesAt(t, path, off, 1); got != "\x00" {
+			t.Errorf("after the refused fill the byte at 0x%X is % x, want 00", off, got)
+		}
+	}
+}
+
+// fileBytesAt reads n bytes of the file at path at off.
+func fileBytesAt(t *testing.T, path string, off int64, n int) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// mouse queues a press of button at (x, y) and its release, as a terminal reports a click.
+func (s *simApp) mouse(x, y int, button tcell.ButtonMask) {
+	s.a.tv.QueueEvent(tcell.NewEventMouse(x, y, button, tcell.ModNone))
+	s.a.tv.QueueEvent(tcell.NewEventMouse(x, y, tcell.ButtonNone, tcell.ModNone))
+}
+
+// TestAppMouse checks that a click places the cursor and picks the column, and that the wheel
+// scrolls.
+func TestAppMouse(t *testing.T) {
+	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	// "00000000 │ " is 11 cells, each byte 3, with one more after the eighth; the text column
+	// starts after " │ ".
+	hexX := func(j int) int { return 11 + 3*j + j/8 }
+	const textX = 11 + 16*3 + 1 + 2
+
+	s.mouse(hexX(5)+1, 2, tcell.Button1)
+	s.waitFor("hex  0x25 (37)")
+	s.mouse(hexX(12), 3, tcell.Button1)
+	s.waitFor("hex  0x3C (60)")
+	s.mouse(textX+9, 0, tcell.Button1)
+	s.waitFor("text  0x9 (9)")
+	s.mouse(hexX(0), 1, tcell.Button1)
+	s.waitFor("hex  0x10 (16)")
+
+	s.mouse(20, 5, tcell.WheelDown)
+	s.waitFor("00000030 │ 00 00 00 00 40 00 38 00")
+	if got := s.firstRow(); !strings.HasPrefix(got, "00000030 │") {
+		t.Errorf("after one notch of the wheel down the first row is %q, want row 0x30", got)
+	}
+	s.mouse(20, 5, tcell.WheelUp)
+	s.waitFor("00000000 │ 7f 45 4c 46")
+	if got := s.firstRow(); !strings.HasPrefix(got, "00000000 │") {
+		t.Errorf("after the wheel up the first row is %q, want row 0", got)
+	}
+}
+
+// TestAppUserKeyFile writes keys.conf in the user configuration directory and checks that the
+// editor's keys follow it: a binding changed, one removed, the rest of the preset kept, and the
+// help showing the keys in force.
+func TestAppUserKeyFile(t *testing.T) {
+	dir := testdir.New(t)
+	t.Setenv("XDG_CONFIG_HOME", dir) // Linux
+	t.Setenv("AppData", dir)         // Windows
+	t.Setenv("HOME", dir)            // macOS: ~/Library/Application Support
+	config, err := os.UserConfigDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(config, "mmhex"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf := "# mine\ngoto.prompt = Ctrl-X\nedit.fill =\n"
+	if err := os.WriteFile(filepath.Join(config, "mmhex", "keys.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	km, err := loadKeymap("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startSimKeys(t, sample(t), km, mmap.ReadWrite, appOptions{})
+
+	s.keys(key(tcell.KeyCtrlX))
+	s.waitFor("goto: ")
+	s.typeText("0x40")
+	s.keys(key(tcell.KeyEnter))
+	s.waitFor("hex  0x40 (64)")
+	s.keys(key(tcell.KeyCtrlG))
+	s.waitFor("Ctrl-G is not bound to anything")
+	s.keys(key(tcell.KeyCtrlT), key(tcell.KeyRight), key(tcell.KeyCtrlL))
+	s.waitFor("Ctrl-L is not bound to anything")
+	s.keys(key(tcell.KeyDown)) // the preset's other keys still work
+	s.waitFor("hex  0x51 (81)")
+
+	s.keys(key(tcell.KeyF1))
+	s.waitFor("default keys")
+	screen := s.screen()
+	if !strings.Contains(screen, "Ctrl-X ") || strings.Contains(screen, "Ctrl-G") || strings.Contains(screen, "Ctrl-L ") {
+		t.Errorf("the help does not show the keys in force (Ctrl-X for goto, no Ctrl-G, no Ctrl-L):\n%s", screen)
+	}
+}
+
+// TestAppBookmarks sets, lists, steps through and clears bookmarks with each preset's keys and
+// the command line's mark.
+func TestAppBookmarks(t *testing.T) {
+	for _, tt := range []struct {
+		preset     string
+		set, list  *tcell.EventKey
+		next, prev []*tcell.EventKey
+	}{
+		{"default", key(tcell.KeyCtrlB), key(tcell.KeyCtrlK),
+			[]*tcell.EventKey{key(tcell.KeyF6)}, []*tcell.EventKey{tcell.NewEventKey(tcell.KeyF6, 0, tcell.ModShift)}},
+		{"vim", runeKey('m'), runeKey('\''),
+			[]*tcell.EventKey{runeKey(']'), runeKey('\'')}, []*tcell.EventKey{runeKey('['), runeKey('\'')}},
+	} {
+		t.Run(tt.preset, func(t *testing.T) {
+			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			open := commandKey(tt.preset)
+			goTo := func(off int64) {
+				s.command(open, fmt.Sprintf("0x%X", off))
+				s.waitFor(fmt.Sprintf("hex  0x%X (%d)", off, off))
+			}
+			set := func(off int64, name string) {
+				goTo(off)
+				s.keys(tt.set)
+				s.waitFor("bookmark name: ")
+				s.typeText(name)
+				s.keys(key(tcell.KeyEnter))
+				s.waitFor(fmt.Sprintf("bookmark set at 0x%X", off))
+			}
+			set(0x10, "")
+			set(0x40, "hdr")
+			s.command(open, "mark") // again on the same byte: removes it
+			goTo(0x80)
+			s.command(open, "mark tail")
+			goTo(0)
+
+			for _, step := range []struct {
+				keys []*tcell.EventKey
+				off  int64
+				want string
+			}{
+				{tt.next, 0x10, "bookmark 0x10 (16)"},
+				{tt.next, 0x80, "bookmark 0x80 (128)  tail"},
+				{tt.next, 0x10, "bookmark 0x10 (16)"}, // wraps
+				{tt.prev, 0x80, "bookmark 0x80 (128)  tail"},
+			} {
+				s.keys(step.keys...)
+				s.waitFor(step.want)
+				s.waitFor(fmt.Sprintf("hex  0x%X (%d)", step.off, step.off))
+			}
+
+			goTo(0x10)
+			s.keys(tt.set)
+			s.waitFor("bookmark at 0x10 removed")
+			s.keys(tt.list)
+			s.waitFor(" bookmarks ")
+			screen := s.screen()
+			if !strings.Contains(screen, "0x80 (128)  tail") || strings.Contains(screen, "0x10 (16)  ") || strings.Contains(screen, "0x40 (64)") {
+				t.Errorf("the list shows other bookmarks than 0x80 (128)  tail:\n%s", screen)
+			}
+			s.keys(key(tcell.KeyEnter))
+			s.waitForNot(" bookmarks ")
+			s.waitFor("hex  0x80 (128)")
+		})
+	}
+}
+
+// TestOpenForEditingFallsBackToReadOnly opens a file that may not be written, the test's own
+// running executable, and checks that it is opened read-only with the reason given for the
+// status bar.
+func TestOpenForEditingFallsBackToReadOnly(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	if f, err := os.OpenFile(exe, os.O_RDWR, 0); err == nil {
+		f.Close()
+		t.Skipf("this OS lets a running executable be opened for writing")
+	}
+	m, note, err := openForEditing(target{path: exe}, false)
+	if err != nil {
+		t.Fatalf("openForEditing(%s) = %v, want it opened read-only", exe, err)
+	}
+	defer m.Close()
+	if m.Writable() {
+		t.Errorf("the running executable was mapped writable")
+	}
+	if !strings.HasPrefix(note, "writing was refused: ") {
+		t.Errorf("read-only note %q, want it to say writing was refused", note)
+	}
+	s := runSim(t, m, loadKeys(t, "default", ""), appOptions{readOnlyNote: note})
+	s.waitFor("read-only, writing was refused: ")
+	s.keys(key(tcell.KeyRight)) // the message gives way to the mode
+	s.waitFor("READ-ONLY  " + filepath.Base(exe))
+}
+
+// TestEndToEndCols runs the binary with --cols after the file (flags may stand anywhere).
+func TestEndToEndCols(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, path, "--cols", "8")
+	screen := tm.waitFor("00000008 │ 00 00 00 00 00 00 00 00 │ ........")
+	if first := strings.SplitN(screen, "\n", 2)[0]; !strings.HasPrefix(first, "00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....") {
+		t.Errorf("with --cols 8 the first row reads %q", first)
+	}
+	tm.send("C-q")
+	if code, stderr := tm.exited(); code != 0 || stderr != "" {
+		t.Errorf("exit status %d, stderr %q; want 0 and nothing", code, stderr)
+	}
+	wantFileBytes(t, path, data)
+}
+
+// TestAppSearchRepeatsAndWraps searches with each preset's keys and command line, repeats the
+// search both ways, and checks that a wrap around the file is said.
+func TestAppSearchRepeatsAndWraps(t *testing.T) {
+	data := make([]byte, 4096)
+	for _, off := range []int{0x10, 0x100, 0x200} {
+		copy(data[off:], "needle")
+	}
+	for _, tt := range []struct {
+		preset     string
+		next, prev *tcell.EventKey
+	}{
+		{"default", key(tcell.KeyF3), tcell.NewEventKey(tcell.KeyF3, 0, tcell.ModShift)},
+		{"vim", runeKey('n'), runeKey('N')},
+	} {
+		t.Run(tt.preset, func(t *testing.T) {
+			s := startSim(t, data, tt.preset, mmap.ReadWrite, appOptions{})
+			open := commandKey(tt.preset)
+			s.command(open, "/needle")
+			s.waitFor(`"needle" at 0x10`)
+			for _, step := range []struct {
+				key  *tcell.EventKey
+				want string
+			}{
+				{tt.next, `"needle" at 0x100`},
+				{tt.next, `"needle" at 0x200`},
+				{tt.next, `"needle" at 0x10 (search wrapped past the end)`},
+				{tt.prev, `"needle" at 0x200 (search wrapped past the start)`},
+				{tt.prev, `"needle" at 0x100`},
+			} {
+				s.keys(step.key)
+				s.waitFor(step.want)
+			}
+			s.waitFor("hex  0x100 (256)")
+			s.command(open, "?needle") // backward from the cursor
+			s.waitFor(`"needle" at 0x10`)
+			s.waitFor("hex  0x10 (16)")
+		})
+	}
+}
+
+// TestAppEscCancelsSearch starts a search that cannot finish and cancels it with Esc.
+func TestAppEscCancelsSearch(t *testing.T) {
+	m, _ := mapTemp(t, sample(t), mmap.ReadWrite)
+	gate := make(chan struct{})
+	t.Cleanup(func() { close(gate) })
+	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), appOptions{})
+	s.keys(key(tcell.KeyCtrlF))
+	s.waitFor("search hex: ")
+	s.typeText("t:world")
+	s.keys(key(tcell.KeyEnter))
+	s.waitFor(`searching "world"… (Esc cancels)`)
+	s.keys(key(tcell.KeyEscape))
+	s.waitFor("search cancelled")
+	s.waitForNot("searching")
+}
+
+// TestAppCommandLineFill fills the selection from the command line, as one undo step.
+func TestAppCommandLineFill(t *testing.T) {
+	data := sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	s.keys(key(tcell.KeyCtrlT), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyCtrlT))
+	s.command(key(tcell.KeyCtrlE), "fill DE AD")
+	s.waitFor("filled 5 bytes at 0x0")
+	s.wantFile(patched(data, 0, 0xDE, 0xAD, 0xDE, 0xAD, 0xDE))
+	s.keys(key(tcell.KeyCtrlZ))
+	s.waitFor("undone")
+	s.wantFile(data)
+	s.command(key(tcell.KeyCtrlE), "help")
+	s.waitFor("default keys · Esc closes")
+}
+
+// TestEndToEndHangupFlushes closes the editor's terminal (SIGHUP) with an edit unflushed.
+func TestEndToEndHangupFlushes(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, path)
+	tm.waitFor("00000000 │ 7f 45 4c 46")
+	tm.send("IC")
+	tm.waitFor("EDIT")
+	tm.sendText("00")
+	tm.waitFor("1 unflushed")
+	p, err := os.FindProcess(tm.pid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := tm.exited()
+	if code != 128+int(syscall.SIGHUP) {
+		t.Errorf("exit status %d, want %d", code, 128+int(syscall.SIGHUP))
+	}
+	if !strings.Contains(stderr, "flushed 1 changed byte to") || !strings.Contains(stderr, "stopped by signal hangup") {
+		t.Errorf("stderr %q, want it to report the flush and the signal", stderr)
+	}
+	wantFileBytes(t, path, patched(data, 0, 0))
+}
