@@ -179,10 +179,15 @@ func (a *app) paste() error {
 }
 
 func (a *app) toggleSelection() error {
-	a.ed.ToggleSelection()
-	if sel := a.ed.Selection(); !sel.Empty() {
+	following := a.ed.ToggleSelection()
+	sel := a.ed.Selection()
+	switch {
+	case following:
 		a.say(fmt.Sprintf("selection: move to extend it, %s to fix it, then %s fills, %s copies",
 			a.keyFor("select.toggle"), a.keyFor("edit.fill"), a.keyFor("copy.hex")))
+	case !sel.Empty():
+		a.say(fmt.Sprintf("selected %s at 0x%X: %s fills, %s copies", counted(sel.Len(), "byte"), sel.Start,
+			a.keyFor("edit.fill"), a.keyFor("copy.hex")))
 	}
 	return nil
 }

@@ -390,7 +390,7 @@ func TestAppDefaultKeys(t *testing.T) {
 
 	// Select four bytes, copy them, paste them at the file's start, fill them with 00.
 	s.keys(key(tcell.KeyCtrlT), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyCtrlT))
-	s.waitFor("selection: move to extend it")
+	s.waitFor("selected 4 bytes at 0x5A")
 	s.keys(key(tcell.KeyCtrlC))
 	s.waitFor("copied 4 bytes as hex")
 	s.waitFor("sel 4 B")

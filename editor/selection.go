@@ -10,20 +10,19 @@ import (
 )
 
 // ToggleSelection starts a selection at the cursor that follows the cursor as it moves, or, when
-// one is following, fixes it where it is (fill and copy then act on it).
-func (e *Editor) ToggleSelection() {
+// one is following, fixes it where it is (fill and copy then act on it). It reports whether the
+// selection now follows the cursor.
+func (e *Editor) ToggleSelection() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.selecting {
+	if e.selecting || e.size == 0 {
 		e.selecting = false
-		return
-	}
-	if e.size == 0 {
-		return
+		return false
 	}
 	e.selecting = true
 	e.anchor = e.cursor
 	e.selection = Range{e.cursor, e.cursor + 1}
+	return true
 }
 
 // Select selects r, clamped to the mapping, and stops the selection from following the cursor.
