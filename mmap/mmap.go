@@ -256,8 +256,9 @@ func (m *Mapping) WriteAt(p []byte, off int64) (int, error) {
 // Scan calls fn with the mapped bytes of [off, off+length), without copying, in one or more
 // consecutive chunks; chunk starts at offset at. Chunks after the first begin overlap bytes
 // before the previous one ended, so a pattern of overlap+1 bytes is found whole in exactly one
-// chunk. The bytes are valid only during the call; fn must not keep them. A fault while fn reads
-// them ends the scan with ErrFault; an error from fn ends it and is returned.
+// chunk. The bytes are valid only during the call; fn must not keep them, nor call m's methods
+// (Close and Remap wait for the scan to end). A fault while fn reads them ends the scan with
+// ErrFault; an error from fn ends it and is returned.
 func (m *Mapping) Scan(off, length int64, overlap int, fn func(chunk []byte, at int64) error) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -450,12 +451,11 @@ func (m *Mapping) guard(view []byte, viewOff int64, fn func() error) (err error)
 			if !isFault {
 				panic(r)
 			}
-			base := uintptr(unsafe.Pointer(unsafe.SliceData(view)))
-			where := ""
-			if addr := fault.Addr(); addr >= base && addr-base < uintptr(len(view)) {
-				where = fmt.Sprintf(" at offset %#x", viewOff+int64(addr-base))
+			base, addr := uintptr(unsafe.Pointer(unsafe.SliceData(view))), fault.Addr()
+			if addr < base || addr-base >= uintptr(len(view)) {
+				panic(r) // a fault outside the mapping is a bug elsewhere, not a shrunk file
 			}
-			err = fmt.Errorf("mmap: %s%s: %w", m.origin, where, ErrFault)
+			err = fmt.Errorf("mmap: %s at offset %#x: %w", m.origin, viewOff+int64(addr-base), ErrFault)
 		}
 	}()
 	return fn()

@@ -5,7 +5,9 @@ package mmap
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"github.com/mmhex/mmhex/internal/testdir"
+	"golang.org/x/sys/unix"
 	"io"
 	"os"
 	"os/exec"
@@ -102,6 +104,27 @@ func TestTruncatedUnderneath(t *testing.T) {
 			t.Errorf("ReadAt past the end after Remap = %v, want io.EOF", err)
 		}
 	})
+}
+
+// TestFaultOutsideTheMappingIsNotErrFault touches memory that was unmapped, outside any view of
+// the mapping, from a Scan callback: that is a bug in the caller, not a file that shrank, so the
+// fault must come out as the panic it is.
+func TestFaultOutsideTheMappingIsNotErrFault(t *testing.T) {
+	m := mustOpen(t, writeTemp(t, []byte("abc")), ReadOnly)
+	gone, err := unix.Mmap(-1, 0, os.Getpagesize(), unix.PROT_READ, unix.MAP_ANON|unix.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Munmap(gone); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if _, isFault := recover().(interface{ Addr() uintptr }); !isFault {
+			t.Error("want the fault on unmapped memory to come out as a runtime fault")
+		}
+	}()
+	err = m.Scan(0, 3, 0, func([]byte, int64) error { return fmt.Errorf("%d", gone[0]) })
+	t.Errorf("Scan returned %v: it turned a fault outside the mapping into an error", err)
 }
 
 func TestOpenRefusesWhatIsNotARegularFile(t *testing.T) {
