@@ -148,7 +148,13 @@ func openForEditing(t target, readOnly bool) (*mmap.Mapping, string, error) {
 	if roErr != nil {
 		return nil, "", err
 	}
-	return m, "writing was refused: " + err.Error(), nil
+	// The session goes on read-only, so the note gives the OS's reason alone ("permission
+	// denied", "read-only file system", "text file busy"), not open's advice to use -r.
+	reason := err.Error()
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		reason = pe.Err.Error()
+	}
+	return m, "writing was refused: " + reason, nil
 }
 
 func isTerminal(stream any) bool {

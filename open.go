@@ -49,21 +49,25 @@ func (t target) open(mode mmap.Mode) (*mmap.Mapping, error) {
 	return m, nil
 }
 
-// explain turns an error from opening the target into the sentence a user needs.
+// explain turns an error from opening the target into the sentence a user needs. The sentence
+// keeps the error it explains, for errors.Is and errors.As.
 func (t target) explain(err error, mode mmap.Mode) error {
+	sentence := func(format string, args ...any) error {
+		return &explainedError{msg: fmt.Sprintf(format, args...), cause: err}
+	}
 	switch {
 	case errors.Is(err, mmap.ErrIsDir):
-		return fmt.Errorf("%s is a directory: give a file", t.path)
+		return sentence("%s is a directory: give a file", t.path)
 	case errors.Is(err, mmap.ErrNotRegular):
-		return fmt.Errorf("%s is not a regular file: a device, FIFO or socket has no fixed size to map; give a file", t.path)
+		return sentence("%s is not a regular file: a device, FIFO or socket has no fixed size to map; give a file", t.path)
 	case errors.Is(err, fs.ErrNotExist) && t.name != "":
-		return fmt.Errorf("no named mapping %q%s", t.name, existingNamesHint())
+		return sentence("no named mapping %q%s", t.name, existingNamesHint())
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: no such file: check the path", t.path)
+		return sentence("%s: no such file: check the path", t.path)
 	case errors.Is(err, fs.ErrPermission) && mode == mmap.ReadWrite:
-		return fmt.Errorf("%s: permission denied for writing: open it read-only with -r, or change its permissions", t)
+		return sentence("%s: permission denied for writing: open it read-only with -r, or change its permissions", t)
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%s: permission denied: you may not read it", t)
+		return sentence("%s: permission denied: you may not read it", t)
 	case errors.Is(err, mmap.ErrBadName):
 		return usageErrorf("%s", strings.TrimPrefix(err.Error(), "mmap: "))
 	case errors.Is(err, mmap.ErrNotSupported):
@@ -71,6 +75,15 @@ func (t target) explain(err error, mode mmap.Mode) error {
 	}
 	return fmt.Errorf("%s: %w", t, err)
 }
+
+// explainedError is a sentence for the user that keeps the error it explains.
+type explainedError struct {
+	msg   string
+	cause error
+}
+
+func (e *explainedError) Error() string { return e.msg }
+func (e *explainedError) Unwrap() error { return e.cause }
 
 // existingNamesHint lists up to 20 existing names, where the system can list them, so a mistyped
 // name is easy to fix.

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/mmhex/mmhex/internal/testdir"
+	"github.com/mmhex/mmhex/mmap"
 )
 
 // TestOpenErrorsAreOneClearLine checks what every command that opens a target says when it cannot.
@@ -39,5 +42,19 @@ func TestOpenErrorsAreOneClearLine(t *testing.T) {
 				t.Errorf("stderr %q: want one line starting with \"mmhex: \" and no package prefix", msg)
 			}
 		})
+	}
+}
+
+// TestExplainedErrorsKeepTheirCause checks the sentence for the user still matches the error it
+// explains, so callers can decide on errors.Is (the editor's read-only fallback does).
+func TestExplainedErrorsKeepTheirCause(t *testing.T) {
+	dir := testdir.New(t)
+	_, err := target{path: filepath.Join(dir, "nope.bin")}.open(mmap.ReadOnly)
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "no such file: check the path") {
+		t.Errorf("open(missing) = %v; want the user's sentence, matching fs.ErrNotExist", err)
+	}
+	_, err = target{path: dir}.open(mmap.ReadOnly)
+	if !errors.Is(err, mmap.ErrIsDir) {
+		t.Errorf("open(directory) = %v; want it to match mmap.ErrIsDir", err)
 	}
 }
