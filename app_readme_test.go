@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
@@ -456,32 +455,4 @@ func TestAppCommandLineFill(t *testing.T) {
 	s.wantFile(data)
 	s.command(key(tcell.KeyCtrlE), "help")
 	s.waitFor("default keys · Esc closes")
-}
-
-// TestEndToEndHangupFlushes closes the editor's terminal (SIGHUP) with an edit unflushed.
-func TestEndToEndHangupFlushes(t *testing.T) {
-	tm := newTmux(t)
-	bin := buildBinary(t)
-	path, data := copySample(t)
-	tm.start(bin, path)
-	tm.waitFor("00000000 │ 7f 45 4c 46")
-	tm.send("IC")
-	tm.waitFor("EDIT")
-	tm.sendText("00")
-	tm.waitFor("1 unflushed")
-	p, err := os.FindProcess(tm.pid())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Signal(syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
-	code, stderr := tm.exited()
-	if code != 128+int(syscall.SIGHUP) {
-		t.Errorf("exit status %d, want %d", code, 128+int(syscall.SIGHUP))
-	}
-	if !strings.Contains(stderr, "flushed 1 changed byte to") || !strings.Contains(stderr, "stopped by signal hangup") {
-		t.Errorf("stderr %q, want it to report the flush and the signal", stderr)
-	}
-	wantFileBytes(t, path, patched(data, 0, 0))
 }

@@ -246,35 +246,41 @@ func TestEndToEndVim(t *testing.T) {
 	wantFileBytes(t, path, patched(data, 4, 0xC0, 0xDE))
 }
 
+// TestEndToEndSignalFlushesAndRestores stops the editor with an edit unflushed by SIGTERM and
+// by SIGHUP (its terminal closing): the edit is flushed and the terminal restored.
 func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
-	tm := newTmux(t)
-	bin := buildBinary(t)
-	path, data := copySample(t)
-	tm.start(bin, path)
-	tm.waitFor("00000000 │ 7f 45 4c 46")
-	tm.send("IC")
-	tm.waitFor("EDIT")
-	tm.sendText("00")
-	tm.waitFor("1 unflushed")
-	p, err := os.FindProcess(tm.pid())
-	if err != nil {
-		t.Fatal(err)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			tm := newTmux(t)
+			bin := buildBinary(t)
+			path, data := copySample(t)
+			tm.start(bin, path)
+			tm.waitFor("00000000 │ 7f 45 4c 46")
+			tm.send("IC")
+			tm.waitFor("EDIT")
+			tm.sendText("00")
+			tm.waitFor("1 unflushed")
+			p, err := os.FindProcess(tm.pid())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			code, stderr := tm.exited()
+			if code != 128+int(sig) {
+				t.Errorf("exit status %d, want %d", code, 128+int(sig))
+			}
+			if !strings.Contains(stderr, "flushed 1 changed byte to") || !strings.Contains(stderr, "stopped by signal "+sig.String()) {
+				t.Errorf("stderr %q, want it to report the flush and the signal", stderr)
+			}
+			// The terminal was restored: the pane shows the shell's screen again, not the editor's.
+			if s := tm.screen(); strings.Contains(s, "00000000 │") {
+				t.Errorf("the editor's screen is still shown after it exited:\n%s", s)
+			}
+			wantFileBytes(t, path, patched(data, 0, 0))
+		})
 	}
-	if err := p.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	code, stderr := tm.exited()
-	if code != 128+int(syscall.SIGTERM) {
-		t.Errorf("exit status %d, want %d", code, 128+int(syscall.SIGTERM))
-	}
-	if !strings.Contains(stderr, "flushed 1 changed byte to") || !strings.Contains(stderr, "stopped by signal terminated") {
-		t.Errorf("stderr %q, want it to report the flush and the signal", stderr)
-	}
-	// The terminal was restored: the pane shows the shell's screen again, not the editor's.
-	if s := tm.screen(); strings.Contains(s, "00000000 │") {
-		t.Errorf("the editor's screen is still shown after it exited:\n%s", s)
-	}
-	wantFileBytes(t, path, patched(data, 0, 0))
 }
 
 // sgrSequence matches the SGR escape sequences of a screen captured with capture-pane -e.
