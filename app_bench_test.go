@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,15 +22,7 @@ func BenchmarkOpenFirstFrame(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, size := range []int64{1 << 20, 16 << 30} {
-		path := filepath.Join(testdir.New(b), "data.bin")
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := f.Truncate(size); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
+		path := testdir.Sparse(b, size)
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
 			for b.Loop() {
 				m, err := mmap.Open(path, mmap.ReadWrite)

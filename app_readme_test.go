@@ -21,10 +21,7 @@ func runeKey(r rune) *tcell.EventKey { return tcell.NewEventKey(tcell.KeyRune, r
 // command runs one command-line command, opened with the preset's key.
 func (s *simApp) command(open *tcell.EventKey, line string) {
 	s.t.Helper()
-	s.keys(open)
-	s.waitFor("goto OFFSET · w · q")
-	s.typeText(line)
-	s.keys(key(tcell.KeyEnter))
+	s.prompt(open, "goto OFFSET · w · q", line)
 }
 
 func commandKey(preset string) *tcell.EventKey {
@@ -104,12 +101,7 @@ func TestAppCopyClipboard(t *testing.T) {
 	}
 	copy(data[0x20:], "hello")
 	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
-	gotoOffset := func(off string) {
-		s.keys(key(tcell.KeyCtrlG))
-		s.waitFor("goto: ")
-		s.typeText(off)
-		s.keys(key(tcell.KeyEnter))
-	}
+	gotoOffset := func(off string) { s.prompt(key(tcell.KeyCtrlG), "goto: ", off) }
 
 	gotoOffset("0x20")
 	s.waitFor("hex  0x20 (32)")
@@ -172,25 +164,10 @@ func TestAppActionLimits(t *testing.T) {
 		t.Errorf("after the refused fill the status bar reads %q, want nothing unflushed", lastLine(s.screen()))
 	}
 	for _, off := range []int64{0, size - 1} {
-		if got := fileBytesAt(t, path, off, 1); got != "\x00" {
+		if got := testdir.ReadAt(t, path, off, 1); got != "\x00" {
 			t.Errorf("after the refused fill the byte at 0x%X is % x, want 00", off, got)
 		}
 	}
-}
-
-// fileBytesAt reads n bytes of the file at path at off.
-func fileBytesAt(t *testing.T, path string, off int64, n int) string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	b := make([]byte, n)
-	if _, err := f.ReadAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // mouse queues a press of button at (x, y) and its release, as a terminal reports a click.

@@ -321,6 +321,15 @@ func (s *simApp) waitFor(text string) {
 	}
 }
 
+// prompt opens a prompt with the key open, waits until it shows ready, types line and enters it.
+func (s *simApp) prompt(open *tcell.EventKey, ready, line string) {
+	s.t.Helper()
+	s.keys(open)
+	s.waitFor(ready)
+	s.typeText(line)
+	s.keys(key(tcell.KeyEnter))
+}
+
 // quit waits for the app to end after a quit key or command, and returns what it printed and its
 // error.
 func (s *simApp) quit() (string, error) {
@@ -780,12 +789,7 @@ func TestAppSearchReports(t *testing.T) {
 	t.Cleanup(func() { release.Do(func() { close(gate) }) })
 	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), appOptions{})
 
-	search := func(text string) {
-		s.keys(key(tcell.KeyCtrlF))
-		s.waitFor("search hex: ")
-		s.typeText(text)
-		s.keys(key(tcell.KeyEnter))
-	}
+	search := func(text string) { s.prompt(key(tcell.KeyCtrlF), "search hex: ", text) }
 	search("t:nowhere")
 	s.waitFor(`searching "nowhere"…`)
 	search("t:world")

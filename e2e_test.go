@@ -336,15 +336,7 @@ func TestEndToEndNoColor(t *testing.T) {
 func BenchmarkStartupTmux(b *testing.B) {
 	tm := newTmux(b)
 	bin := buildBinary(b)
-	big := filepath.Join(testdir.New(b), "big.bin")
-	f, err := os.Create(big)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Truncate(16 << 30); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
+	big := testdir.Sparse(b, 16<<30)
 	row := filepath.Join(tm.dir, "row.txt")
 	if err := os.WriteFile(row, []byte("00000000 │ 00 00\n"), 0o644); err != nil {
 		b.Fatal(err)

@@ -1,7 +1,6 @@
 package editor
 
 import (
-	"os"
 	"testing"
 
 	"github.com/mmhex/mmhex/internal/testdir"
@@ -30,7 +29,7 @@ func TestEditPastFourGiB(t *testing.T) {
 	if n, err := e.Flush(); err != nil || n != 2 {
 		t.Fatalf("Flush = %d, %v; want 2 bytes flushed", n, err)
 	}
-	if got := fileBytesAt(t, path, at, 2); got != "\xc0\xde" {
+	if got := testdir.ReadAt(t, path, at, 2); got != "\xc0\xde" {
 		t.Fatalf("file at 0x%X = % x, want c0 de", int64(at), got)
 	}
 
@@ -58,21 +57,7 @@ func TestEditPastFourGiB(t *testing.T) {
 	if _, err := e.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if got := fileBytesAt(t, path, at, 2); got != "\x00\x00" {
+	if got := testdir.ReadAt(t, path, at, 2); got != "\x00\x00" {
 		t.Errorf("file at 0x%X after undo = % x, want 00 00", int64(at), got)
 	}
-}
-
-func fileBytesAt(t *testing.T, path string, off int64, n int) string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	b := make([]byte, n)
-	if _, err := f.ReadAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -1,5 +1,5 @@
-// Package testdir gives tests a temporary directory that is removed afterwards on every platform
-// mmhex is tested on, Wine included.
+// Package testdir gives tests temporary directories and files that are removed afterwards on
+// every platform mmhex is tested on, Wine included, and reads files back for checks.
 package testdir
 
 import (
@@ -55,4 +55,19 @@ func Sparse(t testing.TB, size int64) string {
 		t.Skipf("cannot make a sparse %d-byte file here: %v", size, err)
 	}
 	return path
+}
+
+// ReadAt returns n bytes of the file at path from off, as another reader of the file sees them.
+func ReadAt(t testing.TB, path string, off int64, n int) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
