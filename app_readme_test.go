@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -31,10 +32,17 @@ func commandKey(preset string) *tcell.EventKey {
 	return key(tcell.KeyCtrlE)
 }
 
-// firstRow returns the first line of the screen.
-func (s *simApp) firstRow() string {
+// waitForFirstRow waits until the screen's first row starts with prefix: a row lower on the
+// screen may show the same text before a scroll has happened.
+func (s *simApp) waitForFirstRow(prefix string) {
 	s.t.Helper()
-	return strings.SplitN(s.screen(), "\n", 2)[0]
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.HasPrefix(s.screen(), prefix) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the first row never started with %q; the screen shows:\n%s", prefix, s.screen())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // TestAppSetCols checks `set cols=N` on the command line: N bytes per row, 0 fits the terminal,
@@ -48,9 +56,7 @@ func TestAppSetCols(t *testing.T) {
 
 			s.command(open, "set cols=8")
 			s.waitFor("00000008 │ 00 00 00 00 00 00 00 00 │ ........   ")
-			if got, want := s.firstRow(), "00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....  "; !strings.HasPrefix(got, want) {
-				t.Errorf("with set cols=8 the first row reads %q, want it to start with %q", got, want)
-			}
+			s.waitForFirstRow("00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....  ")
 
 			s.command(open, "set cols=2000")
 			s.waitFor("set cols=N: give 1 to 1024 bytes per row, or 0 to fit the terminal")
@@ -194,16 +200,10 @@ func TestAppMouse(t *testing.T) {
 	s.mouse(hexX(0), 1, tcell.Button1)
 	s.waitFor("hex  0x10 (16)")
 
-	s.mouse(20, 5, tcell.WheelDown)
-	s.waitFor("00000030 │ 00 00 00 00 40 00 38 00")
-	if got := s.firstRow(); !strings.HasPrefix(got, "00000030 │") {
-		t.Errorf("after one notch of the wheel down the first row is %q, want row 0x30", got)
-	}
+	s.mouse(20, 5, tcell.WheelDown) // one notch scrolls three rows
+	s.waitForFirstRow("00000030 │ 00 00 00 00 40 00 38 00")
 	s.mouse(20, 5, tcell.WheelUp)
-	s.waitFor("00000000 │ 7f 45 4c 46")
-	if got := s.firstRow(); !strings.HasPrefix(got, "00000000 │") {
-		t.Errorf("after the wheel up the first row is %q, want row 0", got)
-	}
+	s.waitForFirstRow("00000000 │ 7f 45 4c 46")
 }
 
 // TestAppUserKeyFile writes keys.conf in the user configuration directory and checks that the
