@@ -278,8 +278,12 @@ func (h *HexView) mark(st editor.ViewState, n int) {
 	clear(marks)
 	clear(levels)
 	top, end := st.Top, st.Top+int64(n)
+	// span returns the indexes of r's visible bytes. r is clipped to the view while still int64:
+	// the distance from the view to a range far from it does not fit the int of a 32-bit build,
+	// where it would wrap to an index inside or past the n visible bytes.
 	span := func(r editor.Range) (int, int) {
-		return int(max(r.Start, top) - top), int(min(r.End, end) - top)
+		start, stop := min(max(r.Start, top), end), max(min(r.End, end), top)
+		return int(start - top), int(stop - top)
 	}
 	a, b := span(st.Selection)
 	for i := a; i < b; i++ {
