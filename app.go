@@ -422,15 +422,6 @@ func (a *app) check(err error) {
 	}
 }
 
-// counted writes a count of things for messages, with the noun in the plural unless n is 1:
-// "1 byte", "8 changed bytes".
-func counted(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // keyFor names the first key bound to action, for messages; the action's name when it is
 // unbound.
 func (a *app) keyFor(action string) string { return firstKey(a.km, action) }

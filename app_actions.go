@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // actionTable implements the actions keymap binds keys to, by name. Keys never appear here:
@@ -74,7 +75,7 @@ func (a *app) repeat(fn func() error, done string) error {
 		}
 	}
 	if n > 1 {
-		done += " " + counted(int64(n), "change")
+		done += " " + byteconv.Count(int64(n), "change")
 	}
 	a.say(done)
 	return nil
@@ -132,7 +133,7 @@ func (a *app) fillPrompt() error {
 	if sel.Empty() {
 		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
 	}
-	a.ask(fmt.Sprintf("fill %s: ", counted(sel.Len(), "byte")), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
+	a.ask(fmt.Sprintf("fill %s: ", byteconv.Count(sel.Len(), "byte")), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
 	return nil
 }
 
@@ -145,7 +146,7 @@ func (a *app) fill(text string) error {
 	if err := a.ed.Fill(pattern); err != nil {
 		return err
 	}
-	a.say(fmt.Sprintf("filled %s at 0x%X", counted(sel.Len(), "byte"), sel.Start))
+	a.say(fmt.Sprintf("filled %s at 0x%X", byteconv.Count(sel.Len(), "byte"), sel.Start))
 	return nil
 }
 
@@ -186,7 +187,7 @@ func (a *app) toggleSelection() error {
 		a.say(fmt.Sprintf("selection: move to extend it, %s to fix it, then %s fills, %s copies",
 			a.keyFor("select.toggle"), a.keyFor("edit.fill"), a.keyFor("copy.hex")))
 	case !sel.Empty():
-		a.say(fmt.Sprintf("selected %s at 0x%X: %s fills, %s copies", counted(sel.Len(), "byte"), sel.Start,
+		a.say(fmt.Sprintf("selected %s at 0x%X: %s fills, %s copies", byteconv.Count(sel.Len(), "byte"), sel.Start,
 			a.keyFor("edit.fill"), a.keyFor("copy.hex")))
 	}
 	return nil
@@ -207,11 +208,11 @@ func (a *app) copySelection(asText bool) error {
 		how = "text"
 	}
 	if len(clip) > maxClipboard || a.screen == nil {
-		a.say(fmt.Sprintf("copied %s for paste; too large for the terminal clipboard", counted(sel.Len(), "byte")))
+		a.say(fmt.Sprintf("copied %s for paste; too large for the terminal clipboard", byteconv.Count(sel.Len(), "byte")))
 		return nil
 	}
 	a.screen.SetClipboard([]byte(clip))
-	a.say(fmt.Sprintf("copied %s as %s (clipboard and paste register)", counted(sel.Len(), "byte"), how))
+	a.say(fmt.Sprintf("copied %s as %s (clipboard and paste register)", byteconv.Count(sel.Len(), "byte"), how))
 	return nil
 }
 
@@ -304,9 +305,9 @@ func (a *app) flush() error {
 	case n == 0:
 		a.say("nothing to flush")
 	case !a.ed.FileBacked():
-		a.say(fmt.Sprintf("nothing to flush: a named mapping has no file, and the changes (%s) are in shared memory already", counted(n, "byte")))
+		a.say(fmt.Sprintf("nothing to flush: a named mapping has no file, and the changes (%s) are in shared memory already", byteconv.Count(n, "byte")))
 	default:
-		a.say(fmt.Sprintf("flushed %s to %s", counted(n, "byte"), a.ed.Name()))
+		a.say(fmt.Sprintf("flushed %s to %s", byteconv.Count(n, "byte"), a.ed.Name()))
 	}
 	return nil
 }

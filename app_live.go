@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/watch"
 )
@@ -275,7 +276,7 @@ func (l *live) stop(err error) {
 	if errors.Is(err, mmap.ErrFault) {
 		what := l.label + " was truncated or its storage failed"
 		if size, serr := l.src.CurrentSize(); serr == nil && size < l.src.Size() {
-			what = fmt.Sprintf("%s was truncated to %s", l.label, counted(size, "byte"))
+			what = fmt.Sprintf("%s was truncated to %s", l.label, byteconv.Count(size, "byte"))
 		}
 		reason = "live mode stopped: " + what
 	}
@@ -328,7 +329,7 @@ func (l *live) statusText() string {
 	stopped, started := l.stopped != "", l.w != nil
 	l.mu.Unlock()
 	seen := l.log.total()
-	count := counted(seen, "change") + " seen"
+	count := byteconv.Count(seen, "change") + " seen"
 	switch {
 	case stopped:
 		return "LIVE STOPPED"
@@ -352,18 +353,7 @@ func (l *live) coverage() string {
 	if w.Len() == l.src.Size() {
 		return "whole mapping " + sweep
 	}
-	return fmt.Sprintf("%s around the view %s", byteCount(w.Len()), sweep)
-}
-
-// byteCount writes n bytes for people: 256 MiB, 8 KiB, 100 bytes, 1 byte.
-func byteCount(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return counted(n, "byte")
+	return fmt.Sprintf("%s around the view %s", byteconv.FormatSizeUnit(w.Len()), sweep)
 }
 
 // changeEntry is one run in the changes panel, its bytes cut to what the panel shows.

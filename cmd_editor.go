@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/mmap"
 )
@@ -284,9 +285,9 @@ func (a *app) flushOnExit(io stdio) string {
 	case n == 0:
 		return ""
 	case !a.ed.FileBacked():
-		fmt.Fprintf(io.err, "mmhex: changed %s of %s, in memory (a named mapping has no file to flush to)\n", counted(n, "byte"), a.ed.Name())
+		fmt.Fprintf(io.err, "mmhex: changed %s of %s, in memory (a named mapping has no file to flush to)\n", byteconv.Count(n, "byte"), a.ed.Name())
 		return ""
 	}
-	fmt.Fprintf(io.err, "mmhex: flushed %s to %s\n", counted(n, "changed byte"), a.ed.Name())
-	return "; flushed " + counted(n, "changed byte")
+	fmt.Fprintf(io.err, "mmhex: flushed %s to %s\n", byteconv.Count(n, "changed byte"), a.ed.Name())
+	return "; flushed " + byteconv.Count(n, "changed byte")
 }

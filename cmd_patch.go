@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/patch"
 	"github.com/mmhex/mmhex/xxd"
@@ -121,9 +122,9 @@ func runPatch(args []string, io stdio) error {
 	}
 	// What the summary counts: a dump's every line is a patch, most of them changing nothing,
 	// so a dump alone is counted in its lines.
-	patches := plural(plan.Patches, "patch", "patches")
+	patches := byteconv.CountAs(plan.Patches, "patch", "patches")
 	if *dumpPath != "" && *scriptPath == "" && len(operands) == 0 {
-		patches = plural(plan.Patches, "dump line", "dump lines")
+		patches = byteconv.CountAs(plan.Patches, "dump line", "dump lines")
 	}
 	if *dryRun {
 		if err := printChanges(io.out, plan); err != nil {
@@ -269,12 +270,5 @@ func printChanges(w io.Writer, plan *patch.Plan) error {
 }
 
 func changedBytes(plan *patch.Plan) string {
-	return fmt.Sprintf("%s in %s", plural(plan.Bytes(), "byte", "bytes"), plural(len(plan.Changes), "run", "runs"))
-}
-
-func plural[N int | int64](n N, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%s in %s", byteconv.CountAs(plan.Bytes(), "byte", "bytes"), byteconv.CountAs(len(plan.Changes), "run", "runs"))
 }

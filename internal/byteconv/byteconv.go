@@ -273,9 +273,28 @@ func parseCount(s string) (int64, error) {
 }
 
 // FormatSize writes n bytes for a message: "1 byte", "4096 bytes".
-func FormatSize(n int64) string {
-	if n == 1 {
-		return "1 byte"
+func FormatSize(n int64) string { return Count(n, "byte") }
+
+// FormatSizeUnit writes n bytes in the largest binary unit that holds it whole, for messages
+// about sizes people set rather than count: "256 MiB", "8 KiB", "100 bytes", "1 byte".
+func FormatSizeUnit(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
 	}
-	return strconv.FormatInt(n, 10) + " bytes"
+	return FormatSize(n)
+}
+
+// Count writes a count of things for messages, the noun in the plural unless n is 1: "1 byte",
+// "8 changed bytes".
+func Count[N int | int64](n N, noun string) string { return CountAs(n, noun, noun+"s") }
+
+// CountAs is Count for a noun whose plural is not the noun and "s": "1 patch", "2 patches".
+func CountAs[N int | int64](n N, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(int64(n), 10) + " " + many
 }
