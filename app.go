@@ -104,6 +104,9 @@ type replaceState struct {
 	hasHigh bool
 }
 
+// maxCols bounds the bytes per row (--cols, set cols=N): wider rows fit no terminal.
+const maxCols = 1024
+
 const (
 	pageMain  = "main"
 	pageHelp  = "help"

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,6 +29,9 @@ import (
 const (
 	// defaultInterval is how often live mode polls unless --interval says otherwise.
 	defaultInterval = 50 * time.Millisecond
+	// nameCheckEvery is how often a named mapping's name is looked up, to notice its creator
+	// released it.
+	nameCheckEvery = time.Second
 	// changesKept bounds the changes panel's history to the most recent runs.
 	changesKept = 1000
 	// shownBytes is how many bytes of a run's old and new values the changes panel shows.
@@ -61,6 +63,8 @@ type live struct {
 	interval time.Duration
 	budget   int64 // bytes PollNext diffs per tick
 	window   int64 // the most bytes watched at once
+	// nameEvery is how often the named mapping's name is looked up.
+	nameEvery time.Duration
 
 	// mu guards the fields below.
 	mu       sync.Mutex
@@ -90,11 +94,31 @@ type absorbedWrite struct {
 	data []byte
 }
 
-func newLive(m *mmap.Mapping, t target, interval time.Duration) *live {
-	l := &live{src: m, label: t.name, name: t.name, interval: interval,
-		budget: watch.Budget(interval), window: liveWindow}
-	if t.path != "" {
-		l.label = filepath.Base(t.path)
+// liveConfig says what live mode watches and how; the zero values of the last three mean the
+// defaults.
+type liveConfig struct {
+	Label    string // the file's base name or the mapping's name, for messages
+	Name     string // the named mapping's name, to notice its creator releasing it; "" for a file
+	Interval time.Duration
+	// Window is the most bytes watched at once (liveWindow).
+	Window int64
+	// Budget is how many bytes beyond the visible ones a tick diffs (watch.Budget(Interval)).
+	Budget int64
+	// NameCheckEvery is how often the name is looked up (nameCheckEvery).
+	NameCheckEvery time.Duration
+}
+
+func newLive(src liveSource, c liveConfig) *live {
+	l := &live{src: src, label: c.Label, name: c.Name, interval: c.Interval,
+		budget: c.Budget, window: c.Window, nameEvery: c.NameCheckEvery}
+	if l.budget == 0 {
+		l.budget = watch.Budget(c.Interval)
+	}
+	if l.window == 0 {
+		l.window = liveWindow
+	}
+	if l.nameEvery == 0 {
+		l.nameEvery = nameCheckEvery
 	}
 	return l
 }
@@ -212,25 +236,11 @@ func (l *live) poll() ([]watch.Run, error) {
 	return append(runs, rest...), err
 }
 
-// liveLoop polls on every tick until stop is closed; the first poll, which takes the snapshot,
-// runs at once.
-func (a *app) liveLoop(ticks <-chan time.Time, stop <-chan struct{}) {
-	a.liveTick()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-ticks:
-			a.liveTick()
-		}
-	}
-}
-
-// liveTick is one tick of live mode, run by the ticker goroutine (tests call it too): unless
-// paused or stopped it polls, marks the runs found in the editor, records them for the changes
-// panel, and asks for a frame when the screen has something new to show or a highlight is fading.
-func (a *app) liveTick() {
-	l := a.live
+// tick is one tick of live mode, run by the ticker goroutine (tests call it too): unless paused
+// or stopped it polls, marks the runs found in ed, and records them for the changes panel. It
+// reports whether the screen needs a frame: when it has something new to show, or when fading
+// says a highlight is still fading out.
+func (l *live) tick(ed *editor.Editor, fading func() bool) (draw bool) {
 	l.tickMu.Lock()
 	defer l.tickMu.Unlock()
 	if !l.paused.Load() && l.stoppedReason() == "" {
@@ -241,7 +251,7 @@ func (a *app) liveTick() {
 			for i, r := range runs {
 				ranges[i] = editor.Range{Start: r.Offset, End: r.End()}
 			}
-			a.ed.MarkForeign(ranges, now)
+			ed.MarkForeign(ranges, now)
 			l.log.add(runs, now)
 			l.dirty = true
 		}
@@ -254,20 +264,11 @@ func (a *app) liveTick() {
 	}
 	// Ticks closer than minFrameGap are too frequent to draw each; the next tick draws.
 	now := time.Now()
-	if (l.dirty || a.fading.Load()) && (l.interval >= minFrameGap || now.Sub(l.lastDraw) >= minFrameGap) {
+	if (l.dirty || fading()) && (l.interval >= minFrameGap || now.Sub(l.lastDraw) >= minFrameGap) {
 		l.dirty, l.lastDraw = false, now
-		a.requestDraw()
+		return true
 	}
-}
-
-// requestDraw asks the UI goroutine for a frame without waiting for it: at most one request is
-// outstanding, and a frame shows everything recorded before it.
-func (a *app) requestDraw() {
-	if a.drawQueued.Swap(true) {
-		return
-	}
-	// QueueUpdateDraw waits for the UI goroutine, which may be gone after a quit.
-	go a.tv.QueueUpdateDraw(func() { a.drawQueued.Store(false) })
+	return false
 }
 
 // stop ends polling after err, with the reason for the status bar.
@@ -290,7 +291,7 @@ func (l *live) stop(err error) {
 // checkName notes, once, that the named mapping's name is gone: its creator released it. On
 // POSIX the memory lives on while it is mapped, so live mode goes on.
 func (l *live) checkName(now time.Time) {
-	if l.nameGone || now.Sub(l.nameChecked) < nameCheckEvery {
+	if l.nameGone || now.Sub(l.nameChecked) < l.nameEvery {
 		return
 	}
 	l.nameChecked = now

@@ -317,52 +317,6 @@ func TestAppBookmarks(t *testing.T) {
 	}
 }
 
-// TestOpenForEditingFallsBackToReadOnly opens a file that may not be written, the test's own
-// running executable, and checks that it is opened read-only with the reason given for the
-// status bar.
-func TestOpenForEditingFallsBackToReadOnly(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip(err)
-	}
-	if f, err := os.OpenFile(exe, os.O_RDWR, 0); err == nil {
-		f.Close()
-		t.Skipf("this OS lets a running executable be opened for writing")
-	}
-	m, note, err := openForEditing(target{path: exe}, false)
-	if err != nil {
-		t.Fatalf("openForEditing(%s) = %v, want it opened read-only", exe, err)
-	}
-	defer m.Close()
-	if m.Writable() {
-		t.Errorf("the running executable was mapped writable")
-	}
-	if !strings.HasPrefix(note, "writing was refused: ") {
-		t.Errorf("read-only note %q, want it to say writing was refused", note)
-	}
-	s := runSim(t, m, loadKeys(t, "default", ""), appOptions{readOnlyNote: note})
-	s.waitFor("read-only, writing was refused: ")
-	s.keys(key(tcell.KeyRight)) // the message gives way to the mode
-	s.waitFor("READ-ONLY  " + filepath.Base(exe))
-}
-
-// TestEndToEndCols runs the binary with --cols after the file (flags may stand anywhere).
-func TestEndToEndCols(t *testing.T) {
-	tm := newTmux(t)
-	bin := buildBinary(t)
-	path, data := copySample(t)
-	tm.start(bin, path, "--cols", "8")
-	screen := tm.waitFor("00000008 │ 00 00 00 00 00 00 00 00 │ ........")
-	if first := strings.SplitN(screen, "\n", 2)[0]; !strings.HasPrefix(first, "00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....") {
-		t.Errorf("with --cols 8 the first row reads %q", first)
-	}
-	tm.send("C-q")
-	if code, stderr := tm.exited(); code != 0 || stderr != "" {
-		t.Errorf("exit status %d, stderr %q; want 0 and nothing", code, stderr)
-	}
-	wantFileBytes(t, path, data)
-}
-
 // TestAppSearchRepeatsAndWraps searches with each preset's keys and command line, repeats the
 // search both ways, and checks that a wrap around the file is said.
 func TestAppSearchRepeatsAndWraps(t *testing.T) {

@@ -89,68 +89,6 @@ func TestParseHexBytes(t *testing.T) {
 	}
 }
 
-func TestEditorCommandLine(t *testing.T) {
-	dir := testdir.New(t)
-	file := filepath.Join(dir, "data.bin")
-	if err := os.WriteFile(file, []byte("data"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	empty := filepath.Join(dir, "empty.bin")
-	if err := os.WriteFile(empty, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	configDir := filepath.Join(dir, "config")
-	if err := os.MkdirAll(filepath.Join(configDir, "mmhex"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(configDir, "mmhex", "keys.conf")
-	if err := os.WriteFile(keyFile, []byte("# mine\nedit.undo = Ctrl-U\ncursor.dwn = j\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name     string
-		args     []string
-		config   string // the user config directory
-		wantCode int
-		wantOut  string
-		wantErr  string
-	}{
-		{"version", []string{"--version"}, dir, 0, "mmhex " + version + "\n", ""},
-		{"version after the file", []string{file, "--version"}, dir, 0, "mmhex " + version + "\n", ""},
-		{"help", []string{"--help"}, dir, 0, "Usage: mmhex [flags] FILE", ""},
-		{"no file", nil, dir, 2, "", "no file given"},
-		{"two files", []string{file, file}, dir, 2, "", "one FILE at a time"},
-		{"bad cols", []string{"--cols", "-1", file}, dir, 2, "", "--cols -1"},
-		{"unknown flag", []string{"--colour", file}, dir, 2, "", "unknown flag: --colour"},
-		{"unknown preset", []string{"--keys", "emacs", file}, dir, 2, "", `unknown preset "emacs"`},
-		{"bad key file", []string{file}, configDir, 2, "", keyFile + `:3: unknown action "cursor.dwn"`},
-		{"missing file", []string{filepath.Join(dir, "nope.bin")}, dir, 1, "", "no such file"},
-		{"empty file", []string{empty}, dir, 1, "",
-			"mmhex: " + empty + " is empty (0 bytes): a memory mapping has a fixed size, so there is nothing to view or edit\n"},
-		{"not a terminal", []string{"-r", file}, dir, 1, "", "the editor needs a terminal"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv("XDG_CONFIG_HOME", tt.config) // os.UserConfigDir on Linux
-			t.Setenv("AppData", tt.config)         // and on Windows
-			var out, errOut bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &out, &errOut)
-			if code != tt.wantCode {
-				t.Errorf("exit code %d, want %d (stderr %q)", code, tt.wantCode, errOut.String())
-			}
-			if !strings.Contains(out.String(), tt.wantOut) {
-				t.Errorf("stdout %q, want it to contain %q", out.String(), tt.wantOut)
-			}
-			if !strings.Contains(errOut.String(), tt.wantErr) {
-				t.Errorf("stderr %q, want it to contain %q", errOut.String(), tt.wantErr)
-			}
-			if lines := strings.Count(errOut.String(), "\n"); lines > 1 {
-				t.Errorf("stderr has %d lines, want one: %q", lines, errOut.String())
-			}
-		})
-	}
-}
-
 // simApp is the editor app running on a simulated screen, fed keys through the event queue.
 type simApp struct {
 	t      *testing.T
@@ -213,7 +151,7 @@ func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts appOptions)
 	s := &simApp{t: t, a: newApp(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
 	s.a.tv.SetScreen(s.sim)
 	s.sim.SetSize(120, 40)
-	go func() { s.done <- s.a.runInTerminal(nil, stdio{out: s, err: s}) }()
+	go func() { s.done <- s.a.runInTerminal(nil, s) }()
 	t.Cleanup(func() {
 		select {
 		case <-s.done:
@@ -357,7 +295,7 @@ func (s *simApp) wantFile(want []byte) {
 
 func sample(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "sample.bin"))
+	b, err := os.ReadFile(testdir.Data(t, "sample.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,19 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
 	"golang.org/x/term"
 
 	"github.com/mmhex/mmhex/editor"
-	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/mmap"
 )
@@ -46,9 +40,6 @@ keys.conf in the mmhex folder of the user configuration directory (on Linux
 
 Other commands: mmhex patch, dump, create, watch (each with --help).
 `
-
-// maxCols bounds --cols: wider rows fit no terminal.
-const maxCols = 1024
 
 func runEditor(args []string, io stdio) error {
 	fs := newFlagSet("mmhex", editorUsage, io.out)
@@ -101,11 +92,15 @@ func runEditor(args []string, io stdio) error {
 	opts := appOptions{cols: *cols, readOnlyNote: readOnlyNote, noColor: os.Getenv("NO_COLOR") != ""}
 	var st editor.Storage = m
 	if liveMode {
-		opts.live = newLive(m, t, *interval)
+		label := t.name
+		if t.path != "" {
+			label = filepath.Base(t.path)
+		}
+		opts.live = newLive(m, liveConfig{Label: label, Name: t.name, Interval: *interval})
 		st = liveStorage{Mapping: m, l: opts.live}
 	}
 	a := newApp(editor.New(st), km, opts)
-	return a.runInTerminal(nil, io)
+	return a.runInTerminal(nil, io.err)
 }
 
 // loadKeymap builds the keymap of the preset with the user's key file, if there is one, laid over
@@ -161,133 +156,4 @@ func openForEditing(t target, readOnly bool) (*mmap.Mapping, string, error) {
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// crash is a panic in one of the app's goroutines other than the UI's, with that goroutine's
-// stack.
-type crash struct {
-	value any
-	stack []byte
-}
-
-// recoverCrash is deferred by the app's goroutines other than the UI's: a panic there would end
-// the process at once, the terminal left raw and the edits unflushed. It hands the panic to the
-// UI goroutine, which panics with it, so it ends the app as a crash of the UI does: tview
-// restores the terminal and runInTerminal flushes and reports. runInTerminal also finds it in
-// a.crashed when the UI goroutine has stopped already.
-func (a *app) recoverCrash() {
-	p := recover()
-	if p == nil {
-		return
-	}
-	c := &crash{value: p, stack: debug.Stack()}
-	if a.crashed.CompareAndSwap(nil, c) {
-		// QueueUpdate waits for the UI goroutine, which may be gone.
-		go a.tv.QueueUpdate(func() { panic(c) })
-	}
-}
-
-// runInTerminal runs the editor until the user quits or a signal arrives, then flushes the
-// unflushed edits and reports them. The terminal is restored on every way out: tview finalizes
-// the screen when Run returns or panics, a signal stops the application the same way, and a
-// panic in another goroutine is handed to the UI goroutine (recoverCrash). A nil screen means the
-// real terminal.
-func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
-	defer signal.Stop(signals)
-	stopped := make(chan struct{})
-	defer close(stopped)
-	go func() {
-		for {
-			select {
-			case sig := <-signals:
-				a.signal.Store(&sig)
-				// Stop does nothing before Run has made the screen; the queued Stop runs once
-				// the event loop starts (and waits forever if it has ended: a goroutine at exit).
-				a.tv.Stop()
-				go a.tv.QueueUpdate(a.tv.Stop)
-			case <-stopped:
-				return
-			}
-		}
-	}()
-
-	defer func() {
-		p := recover()
-		var stack []byte
-		if p != nil {
-			stack = debug.Stack()
-		}
-		if c := a.crashed.Load(); c != nil {
-			// Another goroutine's panic, whether or not the UI goroutine got to panic with it.
-			p, stack = c.value, c.stack
-		}
-		if p != nil {
-			// tview has finalized the screen already; flush so a crash loses no edit.
-			fmt.Fprintf(io.err, "mmhex: internal error: %v\n%s", p, stack)
-			note := a.flushOnExit(io)
-			err = fmt.Errorf("internal error (please report it with the trace above)%s", note)
-		}
-	}()
-	if screen != nil {
-		a.tv.SetScreen(screen)
-	}
-	stopLive := func() {}
-	if a.live != nil {
-		ticker := time.NewTicker(a.live.interval)
-		stop, done := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			defer a.recoverCrash()
-			a.liveLoop(ticker.C, stop)
-		}()
-		var once sync.Once
-		stopLive = func() {
-			once.Do(func() {
-				ticker.Stop()
-				close(stop)
-				// A tick stuck on a lock that a crashed UI goroutine held must not keep the
-				// flush that follows from running.
-				select {
-				case <-done:
-				case <-time.After(time.Second):
-				}
-			})
-		}
-		defer stopLive() // on a panic, before the deferred flush above
-	}
-	runErr := a.tv.Run()
-	stopLive() // no tick may poll or queue a draw while the edits are flushed
-	note := a.flushOnExit(io)
-	if runErr != nil {
-		return fmt.Errorf("terminal: %w%s", runErr, note)
-	}
-	if sig := a.signal.Load(); sig != nil {
-		code := 1
-		if s, ok := (*sig).(syscall.Signal); ok {
-			code = 128 + int(s)
-		}
-		return &exitError{code: code, err: fmt.Errorf("stopped by signal %v%s", *sig, note)}
-	}
-	return nil
-}
-
-// flushOnExit flushes what is unflushed, prints what it did, and returns a note for an error
-// message.
-func (a *app) flushOnExit(io stdio) string {
-	a.ed.CancelSearch()
-	n, err := a.ed.Flush()
-	switch {
-	case err != nil:
-		fmt.Fprintf(io.err, "mmhex: %v\n", err)
-		return "; flushing the edits failed (they are in the page cache, which the OS writes back)"
-	case n == 0:
-		return ""
-	case !a.ed.FileBacked():
-		fmt.Fprintf(io.err, "mmhex: changed %s of %s, in memory (a named mapping has no file to flush to)\n", byteconv.Count(n, "byte"), a.ed.Name())
-		return ""
-	}
-	fmt.Fprintf(io.err, "mmhex: flushed %s to %s\n", byteconv.Count(n, "changed byte"), a.ed.Name())
-	return "; flushed " + byteconv.Count(n, "changed byte")
 }

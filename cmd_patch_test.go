@@ -68,7 +68,7 @@ func seededBytes(seed uint64, n int) []byte {
 // sampleBin returns testdata/sample.bin, or random bytes while it is missing.
 func sampleBin(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "sample.bin"))
+	b, err := os.ReadFile(testdir.Data(t, "sample.bin"))
 	if err != nil {
 		return seededBytes(42, 4096)
 	}

@@ -52,10 +52,6 @@ const (
 	watchJSONTime = "2006-01-02T15:04:05.000000000Z07:00"
 )
 
-// nameCheckEvery is how often watch looks up a named mapping's name, to notice its creator
-// released it.
-const nameCheckEvery = time.Second
-
 func runWatch(args []string, io stdio) error {
 	flags := newFlagSet("mmhex watch", watchUsage, io.out)
 	interval := flags.Duration("interval", 50*time.Millisecond, "poll every `D` (at least 1ms)")

@@ -386,3 +386,20 @@ func vmRSS(pid int) int64 {
 	}
 	return 0
 }
+
+// TestEndToEndCols runs the binary with --cols after the file (flags may stand anywhere).
+func TestEndToEndCols(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, path, "--cols", "8")
+	screen := tm.waitFor("00000008 │ 00 00 00 00 00 00 00 00 │ ........")
+	if first := strings.SplitN(screen, "\n", 2)[0]; !strings.HasPrefix(first, "00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....") {
+		t.Errorf("with --cols 8 the first row reads %q", first)
+	}
+	tm.send("C-q")
+	if code, stderr := tm.exited(); code != 0 || stderr != "" {
+		t.Errorf("exit status %d, stderr %q; want 0 and nothing", code, stderr)
+	}
+	wantFileBytes(t, path, data)
+}

@@ -51,14 +51,15 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		return 0
 	}
 	fmt.Fprintln(errOut, "mmhex: "+err.Error())
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
+	var ec interface{ ExitCode() int }
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
 	}
 	return 1
 }
 
-// exitError is an error that ends mmhex with its own exit code.
+// exitError is an error that ends mmhex with its own exit code; run finds any error with an
+// ExitCode method in the chain.
 type exitError struct {
 	code int
 	err  error
@@ -66,6 +67,9 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// ExitCode is the exit code the command ends with.
+func (e *exitError) ExitCode() int { return e.code }
 
 // usageErrorf reports a mistake in the command line: exit code 2.
 func usageErrorf(format string, args ...any) error {
