@@ -15,6 +15,7 @@ import (
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/hexview"
 	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 )
 
@@ -24,7 +25,7 @@ type appOptions struct {
 	// readOnlyNote says why the session is read-only; "" when it is writable.
 	readOnlyNote string
 	// live is live mode, whose storage the editor writes through; nil when live mode is off.
-	live *live
+	live *live.Live
 	// noColor draws without colours (the NO_COLOR environment variable).
 	noColor bool
 }
@@ -70,13 +71,13 @@ type app struct {
 	inspectorOn bool
 
 	// live is opts.live, live mode; nil when it is off.
-	live *live
+	live *live.Live
 	// changesOn is true while the changes panel is shown.
 	changesOn bool
 	// changesSeq is the number of runs seen when the changes panel was last filled.
 	changesSeq int64
 	// changeItems are the entries the changes panel lists, in its order.
-	changeItems []changeEntry
+	changeItems []live.Change
 	// fading is true when the last frame drew a foreign change still fading out; the ticker
 	// reads it to keep the frames coming until it has.
 	fading atomic.Bool
@@ -132,7 +133,7 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 
 	var src hexview.Source = ed
 	if a.live != nil {
-		src = liveView{Editor: ed, l: a.live}
+		src = live.View{Editor: ed, Live: a.live}
 	}
 	a.view = hexview.New(src).SetColumns(opts.cols).SetNoColor(opts.noColor)
 	a.view.SetOnKey(a.onKey)
@@ -448,8 +449,8 @@ func (a *app) refresh() {
 		left += fmt.Sprintf("  %d changed", st.Unflushed)
 	}
 	if a.live != nil {
-		left += "  " + a.live.statusText()
-		if text, isError, ok := a.live.takeNote(); ok {
+		left += "  " + a.live.StatusText()
+		if text, isError, ok := a.live.TakeNote(); ok {
 			a.message, a.isError = text, isError
 		}
 		if a.changesOn {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 )
 
@@ -33,17 +34,17 @@ func startLiveSim(t *testing.T, content []byte, window int64) *simApp {
 func startLiveSimKeys(t *testing.T, content []byte, window int64, preset string) *simApp {
 	t.Helper()
 	m, path := mapTemp(t, content, mmap.ReadWrite)
-	s := runLiveSim(t, m, liveConfig{Label: filepath.Base(path), Window: window}, preset)
+	s := runLiveSim(t, m, live.Config{Label: filepath.Base(path), Window: window}, preset)
 	s.path = path
 	return s
 }
 
 // runLiveSim runs the app in live mode over m as c says, at testInterval.
-func runLiveSim(t *testing.T, m *mmap.Mapping, c liveConfig, preset string) *simApp {
+func runLiveSim(t *testing.T, m *mmap.Mapping, c live.Config, preset string) *simApp {
 	t.Helper()
 	c.Interval = testInterval
-	l := newLive(m, c)
-	s := runSim(t, liveStorage{Mapping: m, l: l}, loadKeys(t, preset, ""), appOptions{live: l})
+	l := live.New(m, c)
+	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, preset, ""), appOptions{live: l})
 	// The loop's first tick takes the snapshot; this one waits for it if it is under way.
 	s.a.liveTick()
 	s.waitFor("LIVE 1h0m0s  0 changes seen")
@@ -308,7 +309,7 @@ func TestLiveWindowFollowsTheView(t *testing.T) {
 	if screen := s.screen(); !strings.Contains(screen, "8 KiB around the view swept every 1h0m0s (256 MiB/s)") {
 		t.Errorf("the changes panel does not say it covers the window:\n%s", screen)
 	}
-	if w := s.a.live.watcher(); w.Len() != window || w.Offset() > 0xF000 || w.Offset()+w.Len() < 0xF000 {
+	if w := s.a.live.Watcher(); w.Len() != window || w.Offset() > 0xF000 || w.Offset()+w.Len() < 0xF000 {
 		t.Errorf("watching [0x%X, +%d), want %d bytes around 0xF000", w.Offset(), w.Len(), window)
 	}
 }
@@ -348,7 +349,7 @@ func TestLiveNamedMapping(t *testing.T) {
 	}
 	defer m.Close()
 	// The name is looked up at every tick rather than every second.
-	s := runLiveSim(t, m, liveConfig{Label: name, Name: name, NameCheckEvery: time.Nanosecond}, "default")
+	s := runLiveSim(t, m, live.Config{Label: name, Name: name, NameCheckEvery: time.Nanosecond}, "default")
 	s.waitFor("VIEW  " + name + "  LIVE")
 	poke(t, creator, 0x20, 0xDE, 0xAD, 0xBE, 0xEF)
 	s.a.liveTick()
@@ -397,8 +398,8 @@ func TestLivePanicFlushesAndReports(t *testing.T) {
 	data := sample(t)
 	m, path := mapTemp(t, data, mmap.ReadWrite)
 	var armed atomic.Bool
-	l := newLive(panickySource{Mapping: m, armed: &armed}, liveConfig{Label: filepath.Base(path), Interval: time.Millisecond})
-	s := runSim(t, liveStorage{Mapping: m, l: l}, loadKeys(t, "default", ""), appOptions{live: l})
+	l := live.New(panickySource{Mapping: m, armed: &armed}, live.Config{Label: filepath.Base(path), Interval: time.Millisecond})
+	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, "default", ""), appOptions{live: l})
 	s.path = path
 	s.keys(key(tcell.KeyInsert))
 	s.waitFor("EDIT")

@@ -87,7 +87,7 @@ func (a *app) runInTerminal(screen tcell.Screen, errOut io.Writer) (err error) {
 	}
 	stopLive := func() {}
 	if a.live != nil {
-		ticker := time.NewTicker(a.live.interval)
+		ticker := time.NewTicker(a.live.Interval())
 		stop, done := make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(done)
@@ -174,7 +174,7 @@ func (a *app) liveLoop(ticks <-chan time.Time, stop <-chan struct{}) {
 // liveTick is one tick of live mode (see live.tick), run by the ticker goroutine (tests call it
 // too); it asks for a frame when the tick says the screen needs one.
 func (a *app) liveTick() {
-	if a.live.tick(a.ed, a.fading.Load) {
+	if a.live.Tick(a.ed, a.fading.Load) {
 		a.requestDraw()
 	}
 }

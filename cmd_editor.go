@@ -13,6 +13,7 @@ import (
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 )
 
@@ -48,7 +49,7 @@ func runEditor(args []string, io stdio) error {
 	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
 	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
 	watchFile := fs.Bool("watch", false, "live mode for FILE: show the changes other processes make to it")
-	interval := fs.Duration("interval", defaultInterval, "live mode compares the bytes every `D` (at least 1ms)")
+	interval := fs.Duration("interval", live.DefaultInterval, "live mode compares the bytes every `D` (at least 1ms)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -96,8 +97,8 @@ func runEditor(args []string, io stdio) error {
 		if t.path != "" {
 			label = filepath.Base(t.path)
 		}
-		opts.live = newLive(m, liveConfig{Label: label, Name: t.name, Interval: *interval})
-		st = liveStorage{Mapping: m, l: opts.live}
+		opts.live = live.New(m, live.Config{Label: label, Name: t.name, Interval: *interval})
+		st = live.Storage{Mapping: m, Live: opts.live}
 	}
 	a := newApp(editor.New(st), km, opts)
 	return a.runInTerminal(nil, io.err)

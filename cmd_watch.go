@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/watch"
 )
@@ -237,7 +238,7 @@ func (s *watchSession) stopOnFault(err error) (done bool, _ error) {
 // unlinks the name; the memory lives on while mapped, so there is still something to watch).
 func (s *watchSession) checkName() {
 	now := time.Now()
-	if s.nameGone || now.Sub(s.nameCheck) < nameCheckEvery {
+	if s.nameGone || now.Sub(s.nameCheck) < live.NameCheckEvery {
 		return
 	}
 	s.nameCheck = now

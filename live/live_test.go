@@ -1,4 +1,4 @@
-package main
+package live
 
 import (
 	"bytes"
@@ -53,7 +53,7 @@ func (g *gatedSource) WriteAt(p []byte, off int64) (int, error) {
 func TestLiveWritesDuringSnapshot(t *testing.T) {
 	g := &gatedSource{mem: make([]byte, 1<<16), copied: make(chan struct{}), gate: make(chan struct{})}
 	g.gated.Store(true)
-	l := &live{src: g, window: 1 << 16, interval: time.Millisecond, budget: watch.Budget(time.Millisecond)}
+	l := &Live{src: g, window: 1 << 16, interval: time.Millisecond, budget: watch.Budget(time.Millisecond)}
 	built := make(chan error, 1)
 	go func() { built <- l.build(0, 1<<16) }()
 	<-g.copied
@@ -76,7 +76,7 @@ func TestLiveWritesDuringSnapshot(t *testing.T) {
 
 func TestLiveBudgetBoundsEachTick(t *testing.T) {
 	g := &gatedSource{mem: make([]byte, 1<<20)}
-	l := &live{src: g, window: 1 << 20, interval: time.Millisecond, budget: 64 << 10}
+	l := &Live{src: g, window: 1 << 20, interval: time.Millisecond, budget: 64 << 10}
 	if _, err := l.poll(); err != nil { // the first poll takes the snapshot
 		t.Fatal(err)
 	}
@@ -94,11 +94,11 @@ func TestLiveBudgetBoundsEachTick(t *testing.T) {
 }
 
 func TestChangeLog(t *testing.T) {
-	var c changeLog
+	var c ChangeLog
 	seen := time.Date(2025, 1, 2, 15, 4, 5, 6e6, time.Local)
 	long := watch.Run{Offset: 0x40, Old: make([]byte, 20), New: bytes.Repeat([]byte{0xAB}, 20)}
-	c.add([]watch.Run{{Offset: 0x10, Old: []byte{1}, New: []byte{2}}, long}, seen)
-	got := c.newest()
+	c.Add([]watch.Run{{Offset: 0x10, Old: []byte{1}, New: []byte{2}}, long}, seen)
+	got := c.Newest()
 	want := []string{
 		"15:04:05.006  0x00000010  01 → 02",
 		"15:04:05.006  0x00000040  0000000000000000… → abababababababab… (20 bytes)",
@@ -112,15 +112,15 @@ func TestChangeLog(t *testing.T) {
 		}
 	}
 
-	for i := range changesKept + 5 {
-		c.add([]watch.Run{{Offset: int64(i), Old: []byte{0}, New: []byte{1}}}, seen)
+	for i := range ChangesKept + 5 {
+		c.Add([]watch.Run{{Offset: int64(i), Old: []byte{0}, New: []byte{1}}}, seen)
 	}
-	got = c.newest()
-	if len(got) != changesKept || c.total() != changesKept+7 {
-		t.Fatalf("%d entries kept of %d, want %d of %d", len(got), c.total(), changesKept, changesKept+7)
+	got = c.Newest()
+	if len(got) != ChangesKept || c.Total() != ChangesKept+7 {
+		t.Fatalf("%d entries kept of %d, want %d of %d", len(got), c.Total(), ChangesKept, ChangesKept+7)
 	}
-	if got[0].off != changesKept+4 || got[len(got)-1].off != 5 {
-		t.Errorf("kept offsets %d down to %d, want %d down to 5", got[0].off, got[len(got)-1].off, changesKept+4)
+	if got[0].Off != ChangesKept+4 || got[len(got)-1].Off != 5 {
+		t.Errorf("kept offsets %d down to %d, want %d down to 5", got[0].Off, got[len(got)-1].Off, ChangesKept+4)
 	}
 }
 
@@ -144,17 +144,17 @@ func BenchmarkLiveTick(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer other.Close()
-	l := newLive(m, liveConfig{Label: "data.bin", Interval: defaultInterval})
-	ed := editor.New(liveStorage{Mapping: m, l: l})
+	l := New(m, Config{Label: "data.bin", Interval: DefaultInterval})
+	ed := editor.New(Storage{Mapping: m, Live: l})
 	noFade := func() bool { return false }
 	const top, page = 32 << 20, 59 * 16
 	l.top.Store(top)
 	l.page.Store(page)
-	l.tick(ed, noFade)
+	l.Tick(ed, noFade)
 	budget := l.budget
 	b.Run("idle", func(b *testing.B) {
 		for b.Loop() {
-			l.tick(ed, noFade)
+			l.Tick(ed, noFade)
 		}
 		b.ReportMetric(float64(budget)/(1<<20), "MiB-swept/op")
 	})
@@ -163,7 +163,7 @@ func BenchmarkLiveTick(b *testing.B) {
 		for b.Loop() {
 			one[0]++
 			other.WriteAt(one[:], top+100)
-			l.tick(ed, noFade)
+			l.Tick(ed, noFade)
 		}
 		b.ReportMetric(float64(budget)/(1<<20), "MiB-swept/op")
 	})
@@ -171,7 +171,7 @@ func BenchmarkLiveTick(b *testing.B) {
 	l.budget = 1
 	b.Run("visible-only", func(b *testing.B) {
 		for b.Loop() {
-			l.tick(ed, noFade)
+			l.Tick(ed, noFade)
 		}
 	})
 }
