@@ -15,6 +15,7 @@ import (
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/tui"
 )
 
 const editorUsage = `
@@ -65,8 +66,8 @@ func runEditor(args []string, io stdio) error {
 	if len(rest) > 0 {
 		return usageErrorf("unexpected %q: mmhex opens one FILE at a time (see 'mmhex --help')", rest[0])
 	}
-	if *cols < 0 || *cols > maxCols {
-		return usageErrorf("--cols %d: give 1 to %d bytes per row, or 0 to fit the terminal", *cols, maxCols)
+	if *cols < 0 || *cols > tui.MaxCols {
+		return usageErrorf("--cols %d: give 1 to %d bytes per row, or 0 to fit the terminal", *cols, tui.MaxCols)
 	}
 	liveMode := *watchFile || t.name != ""
 	switch {
@@ -90,18 +91,18 @@ func runEditor(args []string, io stdio) error {
 	if !isTerminal(io.in) || !isTerminal(io.out) {
 		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump')")
 	}
-	opts := appOptions{cols: *cols, readOnlyNote: readOnlyNote, noColor: os.Getenv("NO_COLOR") != ""}
+	opts := tui.Options{Cols: *cols, ReadOnlyNote: readOnlyNote, NoColor: os.Getenv("NO_COLOR") != ""}
 	var st editor.Storage = m
 	if liveMode {
 		label := t.name
 		if t.path != "" {
 			label = filepath.Base(t.path)
 		}
-		opts.live = live.New(m, live.Config{Label: label, Name: t.name, Interval: *interval})
-		st = live.Storage{Mapping: m, Live: opts.live}
+		opts.Live = live.New(m, live.Config{Label: label, Name: t.name, Interval: *interval})
+		st = live.Storage{Mapping: m, Live: opts.Live}
 	}
-	a := newApp(editor.New(st), km, opts)
-	return a.runInTerminal(nil, io.err)
+	a := tui.New(editor.New(st), km, opts)
+	return a.Run(nil, io.err)
 }
 
 // loadKeymap builds the keymap of the preset with the user's key file, if there is one, laid over

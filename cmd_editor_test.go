@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/mmhex/mmhex/internal/testdir"
 )
 
@@ -108,7 +106,7 @@ func TestEditorCommandLine(t *testing.T) {
 
 // TestOpenForEditingFallsBackToReadOnly opens a file that may not be written, the test's own
 // running executable, and checks that it is opened read-only with the reason given for the
-// status bar.
+// status bar (which TestAppReadOnly checks the app shows).
 func TestOpenForEditingFallsBackToReadOnly(t *testing.T) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -129,8 +127,4 @@ func TestOpenForEditingFallsBackToReadOnly(t *testing.T) {
 	if !strings.HasPrefix(note, "writing was refused: ") {
 		t.Errorf("read-only note %q, want it to say writing was refused", note)
 	}
-	s := runSim(t, m, loadKeys(t, "default", ""), appOptions{readOnlyNote: note})
-	s.waitFor("read-only, writing was refused: ")
-	s.keys(key(tcell.KeyRight)) // the message gives way to the mode
-	s.waitFor("READ-ONLY  " + filepath.Base(exe))
 }

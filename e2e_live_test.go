@@ -92,3 +92,11 @@ func TestEndToEndLiveWatchFile(t *testing.T) {
 		t.Errorf("exit status %d, stderr %q; want 0 and nothing to flush", code, stderr)
 	}
 }
+
+// poke writes b at off in m, as the other process.
+func poke(t *testing.T, m *mmap.Mapping, off int64, b ...byte) {
+	t.Helper()
+	if _, err := m.WriteAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+}

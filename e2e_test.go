@@ -152,7 +152,7 @@ func (tm *tmux) exited() (int, string) {
 // copySample copies testdata/sample.bin to a temporary file.
 func copySample(t *testing.T) (string, []byte) {
 	t.Helper()
-	data := sample(t)
+	data := testdir.Sample(t)
 	path := filepath.Join(testdir.New(t), "sample.bin")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
@@ -402,4 +402,11 @@ func TestEndToEndCols(t *testing.T) {
 		t.Errorf("exit status %d, stderr %q; want 0 and nothing", code, stderr)
 	}
 	wantFileBytes(t, path, data)
+}
+
+// patched returns a copy of b with repl written at off.
+func patched(b []byte, off int, repl ...byte) []byte {
+	c := bytes.Clone(b)
+	copy(c[off:], repl)
+	return c
 }

@@ -91,3 +91,13 @@ func Data(t testing.TB, name string) string {
 		dir = parent
 	}
 }
+
+// Sample returns the bytes of testdata/sample.bin, which its README describes.
+func Sample(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile(Data(t, "sample.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"bytes"
@@ -106,7 +106,7 @@ func (s *simApp) Write(p []byte) (int, error) {
 	return s.errOut.Write(p)
 }
 
-func startSim(t *testing.T, content []byte, preset string, mode mmap.Mode, opts appOptions) *simApp {
+func startSim(t *testing.T, content []byte, preset string, mode mmap.Mode, opts Options) *simApp {
 	t.Helper()
 	return startSimKeys(t, content, loadKeys(t, preset, ""), mode, opts)
 }
@@ -137,7 +137,7 @@ func mapTemp(t *testing.T, content []byte, mode mmap.Mode) (*mmap.Mapping, strin
 }
 
 // startSimKeys writes content to a file, maps it and runs the app over it with the keys of km.
-func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts appOptions) *simApp {
+func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts Options) *simApp {
 	t.Helper()
 	m, path := mapTemp(t, content, mode)
 	s := runSim(t, m, km, opts)
@@ -146,12 +146,12 @@ func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mod
 }
 
 // runSim runs the app over st on a 120x40 simulated screen, and stops it when the test ends.
-func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts appOptions) *simApp {
+func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts Options) *simApp {
 	t.Helper()
-	s := &simApp{t: t, a: newApp(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
+	s := &simApp{t: t, a: New(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
 	s.a.tv.SetScreen(s.sim)
 	s.sim.SetSize(120, 40)
-	go func() { s.done <- s.a.runInTerminal(nil, s) }()
+	go func() { s.done <- s.a.Run(nil, s) }()
 	t.Cleanup(func() {
 		select {
 		case <-s.done:
@@ -293,15 +293,6 @@ func (s *simApp) wantFile(want []byte) {
 	}
 }
 
-func sample(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile(testdir.Data(t, "sample.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func patched(b []byte, off int, repl ...byte) []byte {
 	c := bytes.Clone(b)
 	copy(c[off:], repl)
@@ -309,8 +300,8 @@ func patched(b []byte, off int, repl ...byte) []byte {
 }
 
 func TestAppDefaultKeys(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	s.waitFor("VIEW")
 
 	s.keys(key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyInsert))
@@ -368,8 +359,8 @@ func TestAppDefaultKeys(t *testing.T) {
 }
 
 func TestAppVimKeys(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "vim", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "vim", mmap.ReadWrite, Options{})
 	s.typeText("3j")
 	s.waitFor("0x30 (48)")
 	s.typeText("gg")
@@ -405,8 +396,8 @@ func TestAppVimKeys(t *testing.T) {
 }
 
 func TestAppReadOnly(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadOnly, appOptions{readOnlyNote: "opened with --read-only"})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadOnly, Options{ReadOnlyNote: "opened with --read-only"})
 	s.waitFor("READ-ONLY")
 	s.keys(key(tcell.KeyInsert))
 	s.waitFor("read-only, opened with --read-only")
@@ -424,7 +415,7 @@ func TestAppReadOnly(t *testing.T) {
 }
 
 func TestAppPanels(t *testing.T) {
-	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyF4))
 	s.waitFor("little-endian")
 	s.waitFor("u32     1179403647") // 7f 45 4c 46 little-endian
@@ -465,8 +456,8 @@ func (s *simApp) paste(text string) {
 }
 
 func TestAppTerminalPaste(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	s.paste("00")
 	s.waitFor("pasted text is written at the cursor in edit mode only")
 	s.keys(key(tcell.KeyInsert))
@@ -488,7 +479,7 @@ func TestAppTerminalPaste(t *testing.T) {
 
 func TestAppFileShrinks(t *testing.T) {
 	data := make([]byte, 5*4096)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyCtrlG))
 	s.waitFor("goto: ")
 	s.typeText("0x4000")
@@ -509,8 +500,8 @@ func TestAppFileShrinks(t *testing.T) {
 }
 
 func TestAppPanicFlushesAndReports(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	orig := actionTable["help.toggle"]
 	actionTable["help.toggle"] = func(*app) error { panic("boom") }
 	defer func() { actionTable["help.toggle"] = orig }()
@@ -530,7 +521,7 @@ func TestAppPanicFlushesAndReports(t *testing.T) {
 }
 
 func TestAppSmallTerminal(t *testing.T) {
-	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{})
 	s.onUIDraw(func() { s.sim.SetSize(40, 10) })
 	s.waitFor("00000000 │ 7f 45 4c 46 │ .ELF")
 	// The message takes the room of the offset and the size.
@@ -583,7 +574,7 @@ func TestAppCommandLineOffsets(t *testing.T) {
 		{"vim", tcell.NewEventKey(tcell.KeyRune, ':', tcell.ModNone)},
 	} {
 		t.Run(tt.preset, func(t *testing.T) {
-			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			s := startSim(t, testdir.Sample(t), tt.preset, mmap.ReadWrite, Options{})
 			for _, step := range []struct {
 				line    string
 				message string // "" for a move
@@ -623,7 +614,7 @@ func TestAppGroupSteps(t *testing.T) {
 		{"vim", tcell.NewEventKey(tcell.KeyRune, 'w', tcell.ModNone), tcell.NewEventKey(tcell.KeyRune, 'b', tcell.ModNone)},
 	} {
 		t.Run(tt.preset, func(t *testing.T) {
-			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			s := startSim(t, testdir.Sample(t), tt.preset, mmap.ReadWrite, Options{})
 			// A step lands where the view draws its wider gap: after every editor.GroupSize bytes.
 			s.waitFor("00000000 │ 7f 45 4c 46 02 01 01 00  00 00")
 			s.keys(tt.next)
@@ -641,7 +632,7 @@ func TestAppGroupSteps(t *testing.T) {
 // TestAppCancelKeys checks that prompts and overlays close with the key bound to mode.view, and
 // with Esc, and that tview's stop key, Ctrl-C, quits nothing.
 func TestAppCancelKeys(t *testing.T) {
-	s := startSimKeys(t, sample(t), loadKeys(t, "default", "mode.view = Ctrl-X\n"), mmap.ReadWrite, appOptions{})
+	s := startSimKeys(t, testdir.Sample(t), loadKeys(t, "default", "mode.view = Ctrl-X\n"), mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyCtrlG))
 	s.waitFor("Enter: ok · Ctrl-X: cancel")
 	s.typeText("40")
@@ -673,7 +664,7 @@ func TestAppCancelKeys(t *testing.T) {
 
 // TestAppCancelKeyTypesInPrompts checks that a character bound to mode.view is text in a prompt.
 func TestAppCancelKeyTypesInPrompts(t *testing.T) {
-	s := startSimKeys(t, sample(t), loadKeys(t, "vim", "mode.view = Esc, q\n"), mmap.ReadWrite, appOptions{})
+	s := startSimKeys(t, testdir.Sample(t), loadKeys(t, "vim", "mode.view = Esc, q\n"), mmap.ReadWrite, Options{})
 	s.typeText(":")
 	s.waitFor("Enter: ok · Esc: cancel")
 	s.typeText("q")
@@ -720,12 +711,12 @@ func (s *simApp) searchReportsTaken() {
 // do not end the second one's "searching…", and that reports are shown in the order they were
 // sent.
 func TestAppSearchReports(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	m, _ := mapTemp(t, data, mmap.ReadWrite)
 	gate := make(chan struct{})
 	var release sync.Once
 	t.Cleanup(func() { release.Do(func() { close(gate) }) })
-	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), appOptions{})
+	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), Options{})
 
 	search := func(text string) { s.prompt(key(tcell.KeyCtrlF), "search hex: ", text) }
 	search("t:nowhere")
@@ -778,7 +769,7 @@ func lastLine(screen string) string {
 func TestAppNoColor(t *testing.T) {
 	for _, noColor := range []bool{false, true} {
 		t.Run(fmt.Sprint("noColor=", noColor), func(t *testing.T) {
-			s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{noColor: noColor})
+			s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{NoColor: noColor})
 			var coloured []string
 			s.onUI(func() {
 				cells, width, _ := s.sim.GetContents()

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"errors"
@@ -19,15 +19,15 @@ import (
 	"github.com/mmhex/mmhex/mmap"
 )
 
-// appOptions are the command-line choices the app needs.
-type appOptions struct {
-	cols int // bytes per row; 0 fits the terminal
-	// readOnlyNote says why the session is read-only; "" when it is writable.
-	readOnlyNote string
-	// live is live mode, whose storage the editor writes through; nil when live mode is off.
-	live *live.Live
-	// noColor draws without colours (the NO_COLOR environment variable).
-	noColor bool
+// Options are the command-line choices the app needs.
+type Options struct {
+	Cols int // bytes per row; 0 fits the terminal
+	// ReadOnlyNote says why the session is read-only; "" when it is writable.
+	ReadOnlyNote string
+	// Live is live mode, whose storage the editor writes through; nil when live mode is off.
+	Live *live.Live
+	// NoColor draws without colours (the NO_COLOR environment variable).
+	NoColor bool
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
@@ -37,7 +37,7 @@ type app struct {
 	ed   *editor.Editor
 	km   *keymap.Keymap
 	keys *keymap.Resolver
-	opts appOptions
+	opts Options
 
 	tv        *tview.Application
 	screen    tcell.Screen // set at each draw, for the clipboard
@@ -70,7 +70,7 @@ type app struct {
 	// inspectorOn is true while the data inspector panel is shown.
 	inspectorOn bool
 
-	// live is opts.live, live mode; nil when it is off.
+	// live is opts.Live, live mode; nil when it is off.
 	live *live.Live
 	// changesOn is true while the changes panel is shown.
 	changesOn bool
@@ -87,7 +87,7 @@ type app struct {
 	signal atomic.Pointer[os.Signal]
 	// searchReports carries the search's reports to the UI goroutine.
 	searchReports reportQueue
-	// crashed is the first panic of another goroutine of the app's, for runInTerminal to report.
+	// crashed is the first panic of another goroutine of the app's, for Run to report.
 	crashed atomic.Pointer[crash]
 }
 
@@ -105,8 +105,8 @@ type replaceState struct {
 	hasHigh bool
 }
 
-// maxCols bounds the bytes per row (--cols, set cols=N): wider rows fit no terminal.
-const maxCols = 1024
+// MaxCols bounds the bytes per row (--cols, set cols=N): wider rows fit no terminal.
+const MaxCols = 1024
 
 const (
 	pageMain  = "main"
@@ -120,8 +120,9 @@ const (
 	minInspectorScreen = inspectorWidth + 32
 )
 
-func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
-	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication(), live: opts.live}
+// New makes the app over ed, with the keys of km; its Run method shows it.
+func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
+	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication(), live: opts.Live}
 	a.singleKey = map[string]string{}
 	for _, action := range keymap.Actions() {
 		for _, k := range km.Keys(action.Name) {
@@ -135,14 +136,14 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 	if a.live != nil {
 		src = live.View{Editor: ed, Live: a.live}
 	}
-	a.view = hexview.New(src).SetColumns(opts.cols).SetNoColor(opts.noColor)
+	a.view = hexview.New(src).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
 	a.view.SetOnKey(a.onKey)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		a.ed.SetCursor(off)
 		a.ed.SetColumn(col)
 	})
 	a.view.SetOnScroll(func(rows int) { a.ed.Scroll(int64(rows)) })
-	a.status = hexview.NewStatusBar().SetNoColor(opts.noColor)
+	a.status = hexview.NewStatusBar().SetNoColor(opts.NoColor)
 	a.prompt = tview.NewInputField()
 	a.prompt.SetFieldBackgroundColor(tcell.ColorDefault)
 	a.inspector = tview.NewTextView()
@@ -180,8 +181,8 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 	})
 	a.tv.SetAfterDrawFunc(func(tcell.Screen) { a.fading.Store(a.view.Fading()) })
 	ed.SetSearchNotify(a.postSearchReport)
-	if opts.readOnlyNote != "" {
-		a.say("read-only, " + opts.readOnlyNote)
+	if opts.ReadOnlyNote != "" {
+		a.say("read-only, " + opts.ReadOnlyNote)
 	} else {
 		a.say(fmt.Sprintf("%s for the keys", a.keyFor("help.toggle")))
 	}
@@ -411,8 +412,8 @@ func (a *app) say(text string) { a.message, a.isError = text, false }
 func (a *app) fail(err error) {
 	msg := err.Error()
 	switch {
-	case errors.Is(err, editor.ErrReadOnly) && a.opts.readOnlyNote != "":
-		msg = "read-only, " + a.opts.readOnlyNote
+	case errors.Is(err, editor.ErrReadOnly) && a.opts.ReadOnlyNote != "":
+		msg = "read-only, " + a.opts.ReadOnlyNote
 	case errors.Is(err, mmap.ErrFault):
 		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
 	}

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"fmt"
@@ -25,7 +25,7 @@ type crash struct {
 // recoverCrash is deferred by the app's goroutines other than the UI's: a panic there would end
 // the process at once, the terminal left raw and the edits unflushed. It hands the panic to the
 // UI goroutine, which panics with it, so it ends the app as a crash of the UI does: tview
-// restores the terminal and runInTerminal flushes and reports. runInTerminal also finds it in
+// restores the terminal and Run flushes and reports. Run also finds it in
 // a.crashed when the UI goroutine has stopped already.
 func (a *app) recoverCrash() {
 	p := recover()
@@ -39,12 +39,12 @@ func (a *app) recoverCrash() {
 	}
 }
 
-// runInTerminal runs the editor until the user quits or a signal arrives, then flushes the
+// Run runs the editor until the user quits or a signal arrives, then flushes the
 // unflushed edits and reports them. The terminal is restored on every way out: tview finalizes
 // the screen when Run returns or panics, a signal stops the application the same way, and a
 // panic in another goroutine is handed to the UI goroutine (recoverCrash). A nil screen means the
 // real terminal.
-func (a *app) runInTerminal(screen tcell.Screen, errOut io.Writer) (err error) {
+func (a *app) Run(screen tcell.Screen, errOut io.Writer) (err error) {
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
 	defer signal.Stop(signals)

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"encoding/hex"
@@ -374,8 +374,8 @@ func (a *app) set(arg string) error {
 	switch strings.TrimSpace(key) {
 	case "cols":
 		n, err := strconv.Atoi(strings.TrimSpace(value))
-		if err != nil || n < 0 || n > maxCols {
-			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", maxCols)
+		if err != nil || n < 0 || n > MaxCols {
+			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", MaxCols)
 		}
 		a.view.SetColumns(n)
 		return nil

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 
+	"github.com/mmhex/mmhex/internal/testdir"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 )
@@ -44,7 +45,7 @@ func runLiveSim(t *testing.T, m *mmap.Mapping, c live.Config, preset string) *si
 	t.Helper()
 	c.Interval = testInterval
 	l := live.New(m, c)
-	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, preset, ""), appOptions{live: l})
+	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, preset, ""), Options{Live: l})
 	// The loop's first tick takes the snapshot; this one waits for it if it is under way.
 	s.a.liveTick()
 	s.waitFor("LIVE 1h0m0s  0 changes seen")
@@ -131,7 +132,7 @@ func isForeign(c tcell.Color) bool {
 }
 
 func TestLiveForeignChangeHighlighted(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	plain := s.background(hexX(0), 1)
 	if isForeign(plain) {
@@ -161,7 +162,7 @@ func TestLiveForeignChangeHighlighted(t *testing.T) {
 }
 
 func TestLiveOwnEditsAreNotForeign(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	other := otherWriter(t, s.path)
 
@@ -200,7 +201,7 @@ func TestLiveOwnEditsAreNotForeign(t *testing.T) {
 }
 
 func TestLiveChangesPanelJumps(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	other := otherWriter(t, s.path)
 	poke(t, other, 0xC02, 0x99, 0x98)
@@ -260,7 +261,7 @@ func TestLiveChangesPanelVimKeys(t *testing.T) {
 }
 
 func TestLivePauseStopsUpdates(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	other := otherWriter(t, s.path)
 	s.keys(key(tcell.KeyCtrlW))
@@ -369,7 +370,7 @@ func TestLiveNamedMapping(t *testing.T) {
 }
 
 func TestLiveOffSession(t *testing.T) {
-	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyCtrlW))
 	s.waitFor("live mode is off: start mmhex with --watch FILE")
 	s.keys(key(tcell.KeyCtrlO))
@@ -395,11 +396,11 @@ func (p panickySource) Scan(off, length int64, overlap int, fn func(chunk []byte
 // TestLivePanicFlushesAndReports checks that a panic in the ticker goroutine ends the app as a
 // crash of the UI does: the edits flushed, the panic and its own goroutine's trace printed.
 func TestLivePanicFlushesAndReports(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	m, path := mapTemp(t, data, mmap.ReadWrite)
 	var armed atomic.Bool
 	l := live.New(panickySource{Mapping: m, armed: &armed}, live.Config{Label: filepath.Base(path), Interval: time.Millisecond})
-	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, "default", ""), appOptions{live: l})
+	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, "default", ""), Options{Live: l})
 	s.path = path
 	s.keys(key(tcell.KeyInsert))
 	s.waitFor("EDIT")
