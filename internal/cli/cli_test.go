@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func TestHelpCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer
-		code := run(tt.args, strings.NewReader(""), &out, &errOut)
+		code := Run(tt.args, strings.NewReader(""), &out, &errOut)
 		if code != 0 || !strings.Contains(out.String(), tt.want) || strings.Count(out.String(), "Flags:") != 1 {
 			t.Errorf("mmhex %s: exit %d, stdout %q, stderr %q; want exit 0 and the usage once, with %q",
 				strings.Join(tt.args, " "), code, out.String(), errOut.String(), tt.want)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ type cliResult struct {
 func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	code := Run(args, strings.NewReader(stdin), &out, &errOut)
 	return cliResult{code: code, out: out.String(), errOut: errOut.String()}
 }
 

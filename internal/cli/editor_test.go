@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -34,7 +34,7 @@ func TestLiveCommandLine(t *testing.T) {
 			t.Setenv("XDG_CONFIG_HOME", config) // os.UserConfigDir on Linux
 			t.Setenv("AppData", config)         // and on Windows
 			var out, errOut bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &out, &errOut)
+			code := Run(tt.args, strings.NewReader(""), &out, &errOut)
 			if code != tt.wantCode || !strings.Contains(errOut.String(), tt.wantErr) {
 				t.Errorf("exit code %d, stderr %q; want %d and %q", code, errOut.String(), tt.wantCode, tt.wantErr)
 			}
@@ -87,7 +87,7 @@ func TestEditorCommandLine(t *testing.T) {
 			t.Setenv("XDG_CONFIG_HOME", tt.config) // os.UserConfigDir on Linux
 			t.Setenv("AppData", tt.config)         // and on Windows
 			var out, errOut bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &out, &errOut)
+			code := Run(tt.args, strings.NewReader(""), &out, &errOut)
 			if code != tt.wantCode {
 				t.Errorf("exit code %d, want %d (stderr %q)", code, tt.wantCode, errOut.String())
 			}
