@@ -1,12 +1,10 @@
 package tui
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/internal/byteconv"
@@ -150,22 +148,15 @@ func (a *app) fill(text string) error {
 	return nil
 }
 
-// parseHexBytes reads bytes written as hex: "00", "DEADBEEF", "de ad be ef", "de:ad", "0xFF",
-// across lines.
+// parseHexBytes reads the bytes fill and paste write, in the grammar patch and search read too
+// (byteconv.ParseHex): "00", "DEADBEEF", "de ad be ef", "de:ad", "0xde, 0xad", across lines.
 func parseHexBytes(text string) ([]byte, error) {
-	var digits strings.Builder
-	for _, group := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == ':' || r == ',' }) {
-		if len(group) > 2 && (group[:2] == "0x" || group[:2] == "0X") {
-			group = group[2:]
-		}
-		digits.WriteString(group)
-	}
-	if digits.Len() == 0 {
+	b, err := byteconv.ParseHex(text)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(b) == 0:
 		return nil, errors.New("no bytes given: type hex bytes such as 00 or DE AD BE EF")
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil || digits.Len()%2 != 0 {
-		return nil, fmt.Errorf("%q is not hex bytes: write each byte as two hex digits, such as 00 or DE AD BE EF", text)
 	}
 	return b, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/hexview"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
@@ -378,7 +379,7 @@ func (a *app) replaceKey(name string) {
 		a.check(a.ed.ReplaceByte(byte(r)))
 		return
 	}
-	d, ok := hexValue(r)
+	d, ok := byteconv.HexDigit(r)
 	if !ok {
 		a.replacing = nil
 		a.fail(fmt.Errorf("%q is not a hex digit: replace cancelled", r))
@@ -391,18 +392,6 @@ func (a *app) replaceKey(name string) {
 	b := a.replacing.high<<4 | d
 	a.replacing = nil
 	a.check(a.ed.ReplaceByte(b))
-}
-
-func hexValue(r rune) (byte, bool) {
-	switch {
-	case r >= '0' && r <= '9':
-		return byte(r - '0'), true
-	case r >= 'a' && r <= 'f':
-		return byte(r-'a') + 10, true
-	case r >= 'A' && r <= 'F':
-		return byte(r-'A') + 10, true
-	}
-	return 0, false
 }
 
 // say shows a message in the status bar; "" clears it.

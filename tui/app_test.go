@@ -17,6 +17,7 @@ import (
 	"github.com/mmhex/mmhex/internal/testdir"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/patch"
 )
 
 func TestActionTableImplementsEveryAction(t *testing.T) {
@@ -66,27 +67,84 @@ func TestParseSearch(t *testing.T) {
 	}
 }
 
-func TestParseHexBytes(t *testing.T) {
+// TestOneHexGrammar checks that fill, paste, patch and search read hex bytes alike: each accepts
+// the same byte strings, as the same bytes, and refuses the same ones. Search alone also takes ??
+// for any byte.
+func TestOneHexGrammar(t *testing.T) {
 	tests := []struct {
-		text    string
-		want    []byte
-		wantErr bool
+		text     string
+		want     []byte // nil: refused
+		wildcard bool   // search takes it, ?? standing for any byte; the others refuse it
 	}{
 		{"00", []byte{0}, false},
 		{"DEADBEEF", []byte{0xDE, 0xAD, 0xBE, 0xEF}, false},
 		{"de ad:be,ef", []byte{0xDE, 0xAD, 0xBE, 0xEF}, false},
+		{"de ad\nbe ef", []byte{0xDE, 0xAD, 0xBE, 0xEF}, false},
 		{"0xFF 0x01", []byte{0xFF, 0x01}, false},
-		{"", nil, true},
-		{"abc", nil, true},
-		{"zz", nil, true},
-		{"?? 00", nil, true},
+		{"0xde, 0xad", []byte{0xDE, 0xAD}, false},
+		{"0x1", []byte{0x01}, false},
+		{"0xdead", nil, false}, // a number, whose byte order nobody can tell
+		{"d e a d", nil, false},
+		{"abc", nil, false},
+		{"zz", nil, false},
+		{"0x", nil, false},
+		{"de ?? ef", nil, true},
 	}
 	for _, tt := range tests {
-		got, err := parseHexBytes(tt.text)
-		if (err != nil) != tt.wantErr || !bytes.Equal(got, tt.want) {
-			t.Errorf("parseHexBytes(%q) = % X, %v; want % X, error %v", tt.text, got, err, tt.want, tt.wantErr)
-		}
+		t.Run(tt.text, func(t *testing.T) {
+			fill, fillErr := hexThroughApp(t, func(a *app) error {
+				a.ed.ToggleSelection()
+				a.ed.Move(7)
+				return a.fill(tt.text)
+			})
+			if tt.want != nil {
+				fill = fill[:len(tt.want)]
+			}
+			paste, pasteErr := hexThroughApp(t, func(a *app) error {
+				if err := a.ed.SetMode(editor.EditMode); err != nil {
+					return err
+				}
+				return a.pasteText(tt.text)
+			})
+			patchBytes, patchErr := patch.ParseValue(tt.text)
+			search, searchErr := parseSearch("x:"+tt.text, editor.HexColumn)
+			results := []struct {
+				command string
+				got     []byte
+				err     error
+			}{{"fill", fill, fillErr}, {"paste", paste[:len(tt.want)], pasteErr}, {"patch", patchBytes, patchErr}}
+			for _, r := range results {
+				switch {
+				case tt.want == nil && r.err == nil:
+					t.Errorf("%s took %q, which the others refuse", r.command, tt.text)
+				case tt.want != nil && (r.err != nil || !bytes.Equal(r.got, tt.want)):
+					t.Errorf("%s read %q as % X (%v), want % X", r.command, tt.text, r.got, r.err, tt.want)
+				}
+			}
+			switch {
+			case tt.want == nil && !tt.wildcard && searchErr == nil:
+				t.Errorf("search took %q, which the others refuse", tt.text)
+			case tt.wildcard && searchErr != nil:
+				t.Errorf("search refused %q: %v", tt.text, searchErr)
+			case tt.want != nil && (searchErr != nil || search.String() != fmt.Sprintf("% X", tt.want)):
+				t.Errorf("search read %q as %s (%v), want % X", tt.text, search, searchErr, tt.want)
+			}
+		})
 	}
+}
+
+// hexThroughApp runs do on an app, not shown, over a file of 16 zero bytes, and returns what do
+// left in the file.
+func hexThroughApp(t *testing.T, do func(a *app) error) ([]byte, error) {
+	t.Helper()
+	m, path := mapTemp(t, make([]byte, 16), mmap.ReadWrite)
+	a := New(editor.New(m), loadKeys(t, "default", ""), Options{})
+	err := do(a)
+	got, rerr := os.ReadFile(path)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	return got, err
 }
 
 // simApp is the editor app running on a simulated screen, fed keys through the event queue.

@@ -92,7 +92,7 @@ func parseHex(s string, wildcards bool) (b []byte, wild []bool, err error) {
 			continue
 		}
 		for _, c := range group {
-			if _, ok := hexDigit(c); !ok && !(wildcards && c == '?') {
+			if _, ok := HexDigit(c); !ok && !(wildcards && c == '?') {
 				if utf8.RuneCountInString(group) <= 2 {
 					return nil, nil, syntaxErrorf("%q is not a hex byte: %s", group, hint)
 				}
@@ -132,7 +132,7 @@ func cutHexPrefix(s string) (string, bool) {
 func parseHexPrefixed(group, digits string) (byte, error) {
 	var v byte
 	for _, c := range digits {
-		d, ok := hexDigit(c)
+		d, ok := HexDigit(c)
 		if !ok {
 			return 0, syntaxErrorf("%q in %q is not a hex digit: after 0x give one byte, like 0x0f", c, group)
 		}
@@ -149,12 +149,13 @@ func parseHexPrefixed(group, digits string) (byte, error) {
 
 // HexByte returns the byte that the hex digits hi and lo write, and whether both are hex digits.
 func HexByte(hi, lo byte) (byte, bool) {
-	h, ok1 := hexDigit(rune(hi))
-	l, ok2 := hexDigit(rune(lo))
+	h, ok1 := HexDigit(rune(hi))
+	l, ok2 := HexDigit(rune(lo))
 	return h<<4 | l, ok1 && ok2
 }
 
-func hexDigit(c rune) (byte, bool) {
+// HexDigit returns the value of the hex digit c (0-9, a-f, A-F), and whether it is one.
+func HexDigit(c rune) (byte, bool) {
 	switch {
 	case '0' <= c && c <= '9':
 		return byte(c - '0'), true
@@ -260,7 +261,7 @@ func parseCount(s string) (int64, error) {
 		return 0, ErrSyntax
 	}
 	for _, c := range digits {
-		if _, ok := hexDigit(c); !ok || base == 10 && (c < '0' || c > '9') {
+		if _, ok := HexDigit(c); !ok || base == 10 && (c < '0' || c > '9') {
 			return 0, ErrSyntax
 		}
 	}
