@@ -98,7 +98,7 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 		return err // pflag has printed the usage
 	}
 	if err != nil {
-		return usageErrorf("%v (see '%s --help')", err, fs.Name())
+		return usageErrorf("%w (see '%s --help')", err, fs.Name())
 	}
 	return nil
 }

@@ -120,13 +120,13 @@ func loadKeymap(preset string) (*keymap.Keymap, error) {
 	case path == "" || errors.Is(err, fs.ErrNotExist):
 		km, err = keymap.Load(preset, nil, "")
 	case err != nil:
-		return nil, usageErrorf("key file %s: %v", path, err)
+		return nil, usageErrorf("key file %s: %w", path, err)
 	default:
 		defer f.Close()
 		km, err = keymap.Load(preset, f, path)
 	}
 	if err != nil {
-		return nil, usageErrorf("%v", err)
+		return nil, usageErrorf("%w", err)
 	}
 	return km, nil
 }

@@ -73,7 +73,7 @@ func runPatch(args []string, io stdio) error {
 
 	entries, err := patch.ParseArgs(operands)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return usageErrorf("%w", err)
 	}
 	if fs.Changed("expect") {
 		if len(entries) != 1 || *scriptPath != "" || *dumpPath != "" {
@@ -83,7 +83,7 @@ func runPatch(args []string, io stdio) error {
 			return usageErrorf("patch 1 has both --expect and expect=: give one")
 		}
 		if entries[0].Expect, err = patch.ParseValue(*expectText); err != nil {
-			return usageErrorf("--expect: %v", err)
+			return usageErrorf("--expect: %w", err)
 		}
 	}
 	if *scriptPath != "" {
@@ -140,15 +140,15 @@ func runPatch(args []string, io stdio) error {
 	}
 	if *undoPath != "" {
 		if err := plan.SaveUndo(*undoPath, commandTarget(t)); err != nil {
-			return fmt.Errorf("%v: nothing written", err)
+			return fmt.Errorf("%w: nothing written", err)
 		}
 	}
 	if err := plan.Apply(m); err != nil {
 		var aerr *patch.ApplyError
 		if errors.As(err, &aerr) && aerr.RestoreErr != nil && *undoPath != "" {
-			return fmt.Errorf("%s: %v; the undo file %s holds the old bytes", t, err, *undoPath)
+			return fmt.Errorf("%s: %w; the undo file %s holds the old bytes", t, err, *undoPath)
 		}
-		return fmt.Errorf("%s: %v", t, err)
+		return fmt.Errorf("%s: %w", t, err)
 	}
 	// The patch is written: a failure to report it must not hide the flush that follows.
 	printErr := printChanges(io.out, plan)
@@ -197,7 +197,7 @@ func readScript(path string, in io.Reader) ([]patch.Entry, error) {
 	entries, err := patch.ParseScript(r, name)
 	var perr *patch.ParseError
 	if errors.As(err, &perr) {
-		return nil, usageErrorf("%v", err)
+		return nil, usageErrorf("%w", err)
 	}
 	return entries, err
 }
@@ -212,7 +212,7 @@ func readDump(path string, in io.Reader) ([]patch.Entry, error) {
 	rows, err := xxd.Read(r)
 	var serr *xxd.SyntaxError
 	if errors.As(err, &serr) {
-		return nil, usageErrorf("%s:%d: %v", name, serr.Line, serr.Err)
+		return nil, usageErrorf("%s:%d: %w", name, serr.Line, serr.Err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)

@@ -71,12 +71,12 @@ func runWatch(args []string, io stdio) error {
 	}
 	start, err := byteconv.ParseOffset(*offArg)
 	if err != nil {
-		return usageErrorf("--offset %q: %v", *offArg, err)
+		return usageErrorf("--offset %q: %w", *offArg, err)
 	}
 	var limit int64
 	if *lenArg != "" {
 		if limit, err = byteconv.ParseSize(*lenArg); err != nil {
-			return usageErrorf("--length %q: %v", *lenArg, err)
+			return usageErrorf("--length %q: %w", *lenArg, err)
 		}
 		if limit == 0 {
 			return usageErrorf("--length 0 watches nothing: give a number of bytes, or leave --length out to watch to the end")
