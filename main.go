@@ -1,102 +1,12 @@
 // Command mmhex is a terminal hex editor built on memory mapping: it opens files of any size at
 // once, edits them in place through the mapping, attaches to named shared memory that other
-// processes write, and patches binaries from scripts.
+// processes write, and patches binaries from scripts. Package internal/cli is its command line.
 package main
 
 import (
-	"errors"
-	"fmt"
-	"io"
 	"os"
-	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/mmhex/mmhex/internal/cli"
 )
 
-// version is the release this build calls itself; release builds set it with -ldflags -X.
-var version = "0.1.0-dev"
-
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
-
-// stdio is the standard streams a command reads and writes, so tests run commands in-process.
-type stdio struct {
-	in       io.Reader
-	out, err io.Writer
-}
-
-// subcommands are the commands that run without the editor, by the name that selects them.
-var subcommands = map[string]func(args []string, io stdio) error{
-	"patch":  runPatch,
-	"dump":   runDump,
-	"create": runCreate,
-	"watch":  runWatch,
-}
-
-// run runs mmhex with the arguments after the program name and returns the exit code: 0 on
-// success, 2 for a usage error, 1 for any other failure.
-func run(args []string, in io.Reader, out, errOut io.Writer) int {
-	streams := stdio{in: in, out: out, err: errOut}
-	if len(args) > 0 && args[0] == "help" {
-		// "mmhex help" and "mmhex help patch" as git and go take them.
-		args = append(args[1:], "--help")
-	}
-	command := runEditor
-	if len(args) > 0 {
-		if sub, ok := subcommands[args[0]]; ok {
-			command, args = sub, args[1:]
-		}
-	}
-	err := command(args, streams)
-	if err == nil || errors.Is(err, pflag.ErrHelp) {
-		return 0
-	}
-	fmt.Fprintln(errOut, "mmhex: "+err.Error())
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	return 1
-}
-
-// exitError is an error that ends mmhex with its own exit code.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-// usageErrorf reports a mistake in the command line: exit code 2.
-func usageErrorf(format string, args ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
-}
-
-// newFlagSet makes a GNU-style flag set, named by the command line that selects it ("mmhex
-// patch"), whose flags may stand before or after the operands. It
-// prints nothing itself: parse errors come back as usage errors, and --help prints usage to out.
-func newFlagSet(name, usage string, out io.Writer) *pflag.FlagSet {
-	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetInterspersed(true)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprint(out, strings.TrimLeft(usage, "\n"))
-		fmt.Fprintln(out, "\nFlags:")
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs
-}
-
-// parseFlags parses args with fs, turning a parse error into a usage error that says how to get help.
-func parseFlags(fs *pflag.FlagSet, args []string) error {
-	err := fs.Parse(args)
-	if errors.Is(err, pflag.ErrHelp) {
-		return err // pflag has printed the usage
-	}
-	if err != nil {
-		return usageErrorf("%v (see '%s --help')", err, fs.Name())
-	}
-	return nil
-}
+func main() { os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // Storage is what the editor needs of the mapped object (a *mmap.Mapping satisfies it): writes
@@ -409,7 +411,7 @@ func (e *Editor) ToggleMode() error {
 func (e *Editor) TypeHex(r rune) (bool, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	d, ok := hexDigit(r)
+	d, ok := byteconv.HexDigit(r)
 	if !ok {
 		return false, nil
 	}
@@ -514,16 +516,4 @@ func (e *Editor) byteAt(off int64) (byte, error) {
 	var b [1]byte
 	err := e.read(b[:], off)
 	return b[0], err
-}
-
-func hexDigit(r rune) (byte, bool) {
-	switch {
-	case r >= '0' && r <= '9':
-		return byte(r - '0'), true
-	case r >= 'a' && r <= 'f':
-		return byte(r - 'a' + 10), true
-	case r >= 'A' && r <= 'F':
-		return byte(r - 'A' + 10), true
-	}
-	return 0, false
 }

@@ -92,7 +92,7 @@ func parseHex(s string, wildcards bool) (b []byte, wild []bool, err error) {
 			continue
 		}
 		for _, c := range group {
-			if _, ok := hexDigit(c); !ok && !(wildcards && c == '?') {
+			if _, ok := HexDigit(c); !ok && !(wildcards && c == '?') {
 				if utf8.RuneCountInString(group) <= 2 {
 					return nil, nil, syntaxErrorf("%q is not a hex byte: %s", group, hint)
 				}
@@ -132,7 +132,7 @@ func cutHexPrefix(s string) (string, bool) {
 func parseHexPrefixed(group, digits string) (byte, error) {
 	var v byte
 	for _, c := range digits {
-		d, ok := hexDigit(c)
+		d, ok := HexDigit(c)
 		if !ok {
 			return 0, syntaxErrorf("%q in %q is not a hex digit: after 0x give one byte, like 0x0f", c, group)
 		}
@@ -149,12 +149,13 @@ func parseHexPrefixed(group, digits string) (byte, error) {
 
 // HexByte returns the byte that the hex digits hi and lo write, and whether both are hex digits.
 func HexByte(hi, lo byte) (byte, bool) {
-	h, ok1 := hexDigit(rune(hi))
-	l, ok2 := hexDigit(rune(lo))
+	h, ok1 := HexDigit(rune(hi))
+	l, ok2 := HexDigit(rune(lo))
 	return h<<4 | l, ok1 && ok2
 }
 
-func hexDigit(c rune) (byte, bool) {
+// HexDigit returns the value of the hex digit c (0-9, a-f, A-F), and whether it is one.
+func HexDigit(c rune) (byte, bool) {
 	switch {
 	case '0' <= c && c <= '9':
 		return byte(c - '0'), true
@@ -260,7 +261,7 @@ func parseCount(s string) (int64, error) {
 		return 0, ErrSyntax
 	}
 	for _, c := range digits {
-		if _, ok := hexDigit(c); !ok || base == 10 && (c < '0' || c > '9') {
+		if _, ok := HexDigit(c); !ok || base == 10 && (c < '0' || c > '9') {
 			return 0, ErrSyntax
 		}
 	}
@@ -273,9 +274,28 @@ func parseCount(s string) (int64, error) {
 }
 
 // FormatSize writes n bytes for a message: "1 byte", "4096 bytes".
-func FormatSize(n int64) string {
-	if n == 1 {
-		return "1 byte"
+func FormatSize(n int64) string { return Count(n, "byte") }
+
+// FormatSizeUnit writes n bytes in the largest binary unit that holds it whole, for messages
+// about sizes people set rather than count: "256 MiB", "8 KiB", "100 bytes", "1 byte".
+func FormatSizeUnit(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
 	}
-	return strconv.FormatInt(n, 10) + " bytes"
+	return FormatSize(n)
+}
+
+// Count writes a count of things for messages, the noun in the plural unless n is 1: "1 byte",
+// "8 changed bytes".
+func Count[N int | int64](n N, noun string) string { return CountAs(n, noun, noun+"s") }
+
+// CountAs is Count for a noun whose plural is not the noun and "s": "1 patch", "2 patches".
+func CountAs[N int | int64](n N, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(int64(n), 10) + " " + many
 }

@@ -236,6 +236,25 @@ func TestFormatSize(t *testing.T) {
 	}
 }
 
+func TestCount(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{Count(0, "change"), "0 changes"},
+		{Count(1, "changed byte"), "1 changed byte"},
+		{Count(int64(8), "changed byte"), "8 changed bytes"},
+		{CountAs(1, "patch", "patches"), "1 patch"},
+		{CountAs(2, "patch", "patches"), "2 patches"},
+		{FormatSizeUnit(256 << 20), "256 MiB"},
+		{FormatSizeUnit(8 << 10), "8 KiB"},
+		{FormatSizeUnit(8<<10 + 1), "8193 bytes"},
+		{FormatSizeUnit(1), "1 byte"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
 // FuzzParseHex checks that no input crashes the parsers, that ParseHex and ParseHexWildcards
 // agree on input without wildcards, and that accepted bytes read back the same when written as
 // hex again, in each of the separators.

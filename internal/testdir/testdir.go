@@ -71,3 +71,33 @@ func ReadAt(t testing.TB, path string, off int64, n int) string {
 	}
 	return string(b)
 }
+
+// Data returns the path of name in the module's testdata folder, for the tests of any package:
+// it is found from the working directory, which go test makes the package's folder.
+func Data(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "testdata", name)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatalf("testdir: no go.mod above the working directory, so no testdata")
+		}
+		dir = parent
+	}
+}
+
+// Sample returns the bytes of testdata/sample.bin, which its README describes.
+func Sample(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile(Data(t, "sample.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,4 +1,14 @@
-package main
+// Package live is live mode: it polls a mapping for the changes other processes make. Every
+// interval a ticker goroutine diffs the visible rows (watch.Watcher.PollRange) and the next slice
+// of the rest (PollNext, watch.Budget bytes), marks what changed in the editor so the view
+// highlights it, and records it for the changes panel. It never touches widgets: Tick tells the
+// caller when the screen needs a frame.
+//
+// Locks, always taken in this order: live.tickMu, the editor's, live.mu, a Watcher's, the
+// mapping's. A tick holds tickMu while it marks changes in the editor, so tickMu is never taken
+// with the editor's lock held; the user's writes come from the editor, holding its lock, through
+// Storage into live.absorb, which takes live.mu and then the watcher's.
+package live
 
 import (
 	"bytes"
@@ -6,31 +16,24 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/watch"
 )
 
-// Live mode polls the mapping for changes other processes make: every interval a ticker
-// goroutine diffs the visible rows (watch.Watcher.PollRange) and the next slice of the rest
-// (PollNext, watch.Budget bytes), marks what changed in the editor so the view highlights it, and
-// records it for the changes panel. It never touches widgets: it asks the UI goroutine for a frame.
-//
-// Locks, always taken in this order: live.tickMu, the editor's, live.mu, a Watcher's, the
-// mapping's. A tick holds tickMu while it marks changes in the editor, so tickMu is never taken
-// with the editor's lock held; the user's writes come from the editor, holding its lock, through
-// liveStorage into live.absorb, which takes live.mu and then the watcher's.
-
 const (
-	// defaultInterval is how often live mode polls unless --interval says otherwise.
-	defaultInterval = 50 * time.Millisecond
-	// changesKept bounds the changes panel's history to the most recent runs.
-	changesKept = 1000
+	// DefaultInterval is how often live mode polls unless --interval says otherwise.
+	DefaultInterval = 50 * time.Millisecond
+	// NameCheckEvery is how often a named mapping's name is looked up, to notice its creator
+	// released it.
+	NameCheckEvery = time.Second
+	// ChangesKept bounds the changes panel's history to the most recent runs.
+	ChangesKept = 1000
 	// shownBytes is how many bytes of a run's old and new values the changes panel shows.
 	shownBytes = 8
 	// minFrameGap keeps live redraws to about 60 a second when the interval is shorter; changes
@@ -38,28 +41,30 @@ const (
 	minFrameGap = 16 * time.Millisecond
 )
 
-// liveWindow is the most live mode keeps a copy of: a mapping up to this size is watched whole;
-// in a larger one, the liveWindow bytes around the view. A quarter of what a Watcher may hold,
+// Window is the most live mode keeps a copy of: a mapping up to this size is watched whole;
+// in a larger one, the Window bytes around the view. A quarter of what a Watcher may hold,
 // so the copy takes at most 256 MiB (64 MiB on 32-bit systems) and moving it costs a fraction of
 // a second.
-const liveWindow = watch.MaxLength / 4
+const Window = watch.MaxLength / 4
 
-// liveSource is the memory live mode watches and writes: *mmap.Mapping.
-type liveSource interface {
+// Source is the memory live mode watches and writes: *mmap.Mapping.
+type Source interface {
 	watch.Source
 	io.WriterAt
 	// CurrentSize is the size the object has now, to tell a truncation from another fault.
 	CurrentSize() (int64, error)
 }
 
-// live is live mode's state, shared by the ticker goroutine and the UI goroutine.
-type live struct {
-	src      liveSource
+// Live is live mode's state, shared by the ticker goroutine and the UI goroutine.
+type Live struct {
+	src      Source
 	label    string // the file's base name or the mapping's name, for messages
 	name     string // the named mapping's name, to notice its creator releasing it; "" for a file
 	interval time.Duration
 	budget   int64 // bytes PollNext diffs per tick
 	window   int64 // the most bytes watched at once
+	// nameEvery is how often the named mapping's name is looked up.
+	nameEvery time.Duration
 
 	// mu guards the fields below.
 	mu       sync.Mutex
@@ -70,9 +75,9 @@ type live struct {
 	note     string // a message for the status bar, taken by the UI goroutine
 	noteErr  bool
 
-	paused    atomic.Bool
+	Paused    atomic.Bool  // no polling while it is set
 	top, page atomic.Int64 // the bytes on screen, as the view last asked for them
-	log       changeLog
+	Log       ChangeLog    // the runs seen, for the changes panel
 
 	// tickMu serializes ticks (the ticker's and a test's) and guards the fields below.
 	tickMu      sync.Mutex
@@ -89,43 +94,64 @@ type absorbedWrite struct {
 	data []byte
 }
 
-func newLive(m *mmap.Mapping, t target, interval time.Duration) *live {
-	l := &live{src: m, label: t.name, name: t.name, interval: interval,
-		budget: watch.Budget(interval), window: liveWindow}
-	if t.path != "" {
-		l.label = filepath.Base(t.path)
+// Config says what live mode watches and how; the zero values of the last three mean the
+// defaults.
+type Config struct {
+	Label    string // the file's base name or the mapping's name, for messages
+	Name     string // the named mapping's name, to notice its creator releasing it; "" for a file
+	Interval time.Duration
+	// Window is the most bytes watched at once (Window).
+	Window int64
+	// Budget is how many bytes beyond the visible ones a tick diffs (watch.Budget(Interval)).
+	Budget int64
+	// NameCheckEvery is how often the name is looked up (NameCheckEvery).
+	NameCheckEvery time.Duration
+}
+
+// New returns live mode over src, not yet polling: the first Tick takes the snapshot.
+func New(src Source, c Config) *Live {
+	l := &Live{src: src, label: c.Label, name: c.Name, interval: c.Interval,
+		budget: c.Budget, window: c.Window, nameEvery: c.NameCheckEvery}
+	if l.budget == 0 {
+		l.budget = watch.Budget(c.Interval)
+	}
+	if l.window == 0 {
+		l.window = Window
+	}
+	if l.nameEvery == 0 {
+		l.nameEvery = NameCheckEvery
 	}
 	return l
 }
 
-// liveStorage is the editor's storage in live mode: the mapping, with writes going through live
+// Storage is the editor's storage in live mode: the mapping, with writes going through live
 // mode so that the watcher records them and never reports the user's own edits (nor their undo)
 // as changes by another process.
-type liveStorage struct {
+type Storage struct {
 	*mmap.Mapping
-	l *live
+	Live *Live
 }
 
 // WriteAt writes p at off through the watcher.
-func (s liveStorage) WriteAt(p []byte, off int64) (int, error) { return s.l.absorb(p, off) }
+func (s Storage) WriteAt(p []byte, off int64) (int, error) { return s.Live.absorb(p, off) }
 
-// liveView is the hex view's source in live mode: the editor, with the page each frame shows
+// View is the hex view's source in live mode: the editor, with the page each frame shows
 // recorded for the ticker, which diffs those bytes first.
-type liveView struct {
+type View struct {
 	*editor.Editor
-	l *live
+	Live *Live
 }
 
 // ViewState returns the editor's snapshot and records the visible bytes.
-func (v liveView) ViewState(rows, cols int) editor.ViewState {
+func (v View) ViewState(rows, cols int) editor.ViewState {
 	st := v.Editor.ViewState(rows, cols)
-	v.l.top.Store(st.Top)
-	v.l.page.Store(int64(rows) * int64(cols))
+	v.Live.top.Store(st.Top)
+	v.Live.page.Store(int64(rows) * int64(cols))
 	return st
 }
 
 // absorb writes p at off and records it in the watcher's snapshot.
-func (l *live) absorb(p []byte, off int64) (int, error) {
+func (l *Live) absorb(p []byte, off int64) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var n int
@@ -149,7 +175,7 @@ func (discardWriter) WriteAt(p []byte, _ int64) (int, error) { return len(p), ni
 // build replaces the watcher with one over [off, off+length), which takes a snapshot of those
 // bytes. The user's writes go on meanwhile (through the old watcher) and are recorded in the new
 // snapshot as well; changes by other processes during the snapshot are taken as they are.
-func (l *live) build(off, length int64) error {
+func (l *Live) build(off, length int64) error {
 	l.mu.Lock()
 	l.building, l.pending = true, nil
 	l.mu.Unlock()
@@ -168,7 +194,11 @@ func (l *live) build(off, length int64) error {
 	return nil
 }
 
-func (l *live) watcher() *watch.Watcher {
+// Interval is how often live mode polls.
+func (l *Live) Interval() time.Duration { return l.interval }
+
+// Watcher returns the watcher in use; nil before the first snapshot.
+func (l *Live) Watcher() *watch.Watcher {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w
@@ -176,7 +206,7 @@ func (l *live) watcher() *watch.Watcher {
 
 // windowFor returns the range to watch for a view of [top, top+page): the whole mapping when it
 // fits the window, else the window centred on the view.
-func (l *live) windowFor(top, page int64) (off, length int64) {
+func (l *Live) windowFor(top, page int64) (off, length int64) {
 	size := l.src.Size()
 	if size <= l.window {
 		return 0, size
@@ -186,22 +216,22 @@ func (l *live) windowFor(top, page int64) (off, length int64) {
 }
 
 // covers reports whether w watches all the visible bytes.
-func (l *live) covers(w *watch.Watcher, top, page int64) bool {
+func (l *Live) covers(w *watch.Watcher, top, page int64) bool {
 	end := min(top+page, l.src.Size())
 	return top >= w.Offset() && end <= w.Offset()+w.Len()
 }
 
 // poll diffs the visible bytes and the next budget bytes of the watched range, after moving the
 // watched window to the view if it left it.
-func (l *live) poll() ([]watch.Run, error) {
+func (l *Live) poll() ([]watch.Run, error) {
 	top, page := l.top.Load(), l.page.Load()
-	w := l.watcher()
+	w := l.Watcher()
 	if w == nil || !l.covers(w, top, page) {
 		if err := l.build(l.windowFor(top, page)); err != nil {
 			return nil, err
 		}
 		l.dirty = true // the status bar changes from "starting", the panel's title may too
-		w = l.watcher()
+		w = l.Watcher()
 	}
 	runs, err := w.PollRange(top, page)
 	if err != nil {
@@ -211,28 +241,14 @@ func (l *live) poll() ([]watch.Run, error) {
 	return append(runs, rest...), err
 }
 
-// liveLoop polls on every tick until stop is closed; the first poll, which takes the snapshot,
-// runs at once.
-func (a *app) liveLoop(ticks <-chan time.Time, stop <-chan struct{}) {
-	a.liveTick()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-ticks:
-			a.liveTick()
-		}
-	}
-}
-
-// liveTick is one tick of live mode, run by the ticker goroutine (tests call it too): unless
-// paused or stopped it polls, marks the runs found in the editor, records them for the changes
-// panel, and asks for a frame when the screen has something new to show or a highlight is fading.
-func (a *app) liveTick() {
-	l := a.live
+// Tick is one tick of live mode, run by the ticker goroutine (tests call it too): unless paused
+// or stopped it polls, marks the runs found in ed, and records them for the changes panel. It
+// reports whether the screen needs a frame: when it has something new to show, or when fading
+// says a highlight is still fading out.
+func (l *Live) Tick(ed *editor.Editor, fading func() bool) (draw bool) {
 	l.tickMu.Lock()
 	defer l.tickMu.Unlock()
-	if !l.paused.Load() && l.stoppedReason() == "" {
+	if !l.Paused.Load() && l.StoppedReason() == "" {
 		runs, err := l.poll()
 		now := time.Now()
 		if len(runs) > 0 {
@@ -240,8 +256,8 @@ func (a *app) liveTick() {
 			for i, r := range runs {
 				ranges[i] = editor.Range{Start: r.Offset, End: r.End()}
 			}
-			a.ed.MarkForeign(ranges, now)
-			l.log.add(runs, now)
+			ed.MarkForeign(ranges, now)
+			l.Log.Add(runs, now)
 			l.dirty = true
 		}
 		switch {
@@ -253,29 +269,20 @@ func (a *app) liveTick() {
 	}
 	// Ticks closer than minFrameGap are too frequent to draw each; the next tick draws.
 	now := time.Now()
-	if (l.dirty || a.fading.Load()) && (l.interval >= minFrameGap || now.Sub(l.lastDraw) >= minFrameGap) {
+	if (l.dirty || fading()) && (l.interval >= minFrameGap || now.Sub(l.lastDraw) >= minFrameGap) {
 		l.dirty, l.lastDraw = false, now
-		a.requestDraw()
+		return true
 	}
-}
-
-// requestDraw asks the UI goroutine for a frame without waiting for it: at most one request is
-// outstanding, and a frame shows everything recorded before it.
-func (a *app) requestDraw() {
-	if a.drawQueued.Swap(true) {
-		return
-	}
-	// QueueUpdateDraw waits for the UI goroutine, which may be gone after a quit.
-	go a.tv.QueueUpdateDraw(func() { a.drawQueued.Store(false) })
+	return false
 }
 
 // stop ends polling after err, with the reason for the status bar.
-func (l *live) stop(err error) {
+func (l *Live) stop(err error) {
 	reason := "live mode stopped: " + err.Error()
 	if errors.Is(err, mmap.ErrFault) {
 		what := l.label + " was truncated or its storage failed"
 		if size, serr := l.src.CurrentSize(); serr == nil && size < l.src.Size() {
-			what = fmt.Sprintf("%s was truncated to %s", l.label, counted(size, "byte"))
+			what = fmt.Sprintf("%s was truncated to %s", l.label, byteconv.Count(size, "byte"))
 		}
 		reason = "live mode stopped: " + what
 	}
@@ -288,8 +295,8 @@ func (l *live) stop(err error) {
 
 // checkName notes, once, that the named mapping's name is gone: its creator released it. On
 // POSIX the memory lives on while it is mapped, so live mode goes on.
-func (l *live) checkName(now time.Time) {
-	if l.nameGone || now.Sub(l.nameChecked) < nameCheckEvery {
+func (l *Live) checkName(now time.Time) {
+	if l.nameGone || now.Sub(l.nameChecked) < l.nameEvery {
 		return
 	}
 	l.nameChecked = now
@@ -307,14 +314,15 @@ func (l *live) checkName(now time.Time) {
 	}
 }
 
-func (l *live) stoppedReason() string {
+// StoppedReason says why polling stopped (a fault); "" while it runs.
+func (l *Live) StoppedReason() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.stopped
 }
 
-// takeNote returns the message the ticker left for the status bar, once.
-func (l *live) takeNote() (text string, isError, ok bool) {
+// TakeNote returns the message the ticker left for the status bar, once.
+func (l *Live) TakeNote() (text string, isError, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	text, isError, ok = l.note, l.noteErr, l.note != ""
@@ -322,17 +330,17 @@ func (l *live) takeNote() (text string, isError, ok bool) {
 	return text, isError, ok
 }
 
-// statusText is live mode's part of the status bar.
-func (l *live) statusText() string {
+// StatusText is live mode's part of the status bar.
+func (l *Live) StatusText() string {
 	l.mu.Lock()
 	stopped, started := l.stopped != "", l.w != nil
 	l.mu.Unlock()
-	seen := l.log.total()
-	count := counted(seen, "change") + " seen"
+	seen := l.Log.Total()
+	count := byteconv.Count(seen, "change") + " seen"
 	switch {
 	case stopped:
 		return "LIVE STOPPED"
-	case l.paused.Load():
+	case l.Paused.Load():
 		return "PAUSED  " + count
 	case !started:
 		return fmt.Sprintf("LIVE %v  starting", l.interval)
@@ -340,10 +348,10 @@ func (l *live) statusText() string {
 	return fmt.Sprintf("LIVE %v  %s", l.interval, count)
 }
 
-// coverage says what the changes panel covers and how often: the budget per tick makes the sweep
+// Coverage says what the changes panel covers and how often: the budget per tick makes the sweep
 // period.
-func (l *live) coverage() string {
-	w := l.watcher()
+func (l *Live) Coverage() string {
+	w := l.Watcher()
 	if w == nil {
 		return "taking a first copy"
 	}
@@ -352,32 +360,21 @@ func (l *live) coverage() string {
 	if w.Len() == l.src.Size() {
 		return "whole mapping " + sweep
 	}
-	return fmt.Sprintf("%s around the view %s", byteCount(w.Len()), sweep)
+	return fmt.Sprintf("%s around the view %s", byteconv.FormatSizeUnit(w.Len()), sweep)
 }
 
-// byteCount writes n bytes for people: 256 MiB, 8 KiB, 100 bytes, 1 byte.
-func byteCount(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return counted(n, "byte")
-}
-
-// changeEntry is one run in the changes panel, its bytes cut to what the panel shows.
-type changeEntry struct {
-	seq      int64 // 1 for the first run ever seen
-	seen     time.Time
-	off      int64
+// Change is one run in the changes panel, its bytes cut to what the panel shows.
+type Change struct {
+	Seq      int64 // 1 for the first run ever seen
+	Seen     time.Time
+	Off      int64
 	length   int
 	old, new []byte // at most shownBytes each
 }
 
 // String is how the panel lists the entry: time, offset, old -> new.
-func (e changeEntry) String() string {
-	s := fmt.Sprintf("%s  0x%08X  %x", e.seen.Format("15:04:05.000"), e.off, e.old)
+func (e Change) String() string {
+	s := fmt.Sprintf("%s  0x%08X  %x", e.Seen.Format("15:04:05.000"), e.Off, e.old)
 	cut := e.length > len(e.new)
 	if cut {
 		s += "…"
@@ -389,47 +386,47 @@ func (e changeEntry) String() string {
 	return s
 }
 
-// changeLog is a ring of the most recent runs, for the changes panel.
-type changeLog struct {
+// ChangeLog is a ring of the most recent runs, for the changes panel.
+type ChangeLog struct {
 	mu   sync.Mutex
-	ring []changeEntry
+	ring []Change
 	next int   // where the next entry goes once the ring is full
 	seq  int64 // runs ever added
 }
 
-// add records the runs of one poll, seen at seen. They go in backwards, so that listed newest
+// Add records the runs of one poll, seen at seen. They go in backwards, so that listed newest
 // first the runs of one poll read in offset order.
-func (c *changeLog) add(runs []watch.Run, seen time.Time) {
+func (c *ChangeLog) Add(runs []watch.Run, seen time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := len(runs) - 1; i >= 0; i-- {
 		r := runs[i]
 		n := min(len(r.New), shownBytes)
 		c.seq++
-		e := changeEntry{seq: c.seq, seen: seen, off: r.Offset, length: len(r.New),
+		e := Change{Seq: c.seq, Seen: seen, Off: r.Offset, length: len(r.New),
 			old: bytes.Clone(r.Old[:n]), new: bytes.Clone(r.New[:n])}
-		if len(c.ring) < changesKept {
+		if len(c.ring) < ChangesKept {
 			c.ring = append(c.ring, e)
 			continue
 		}
 		c.ring[c.next] = e
-		c.next = (c.next + 1) % changesKept
+		c.next = (c.next + 1) % ChangesKept
 	}
 }
 
-// total returns how many runs were ever added.
-func (c *changeLog) total() int64 {
+// Total returns how many runs were ever added.
+func (c *ChangeLog) Total() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.seq
 }
 
-// newest returns the kept entries, newest first.
-func (c *changeLog) newest() []changeEntry {
+// Newest returns the kept entries, newest first.
+func (c *ChangeLog) Newest() []Change {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := len(c.ring)
-	out := make([]changeEntry, n)
+	out := make([]Change, n)
 	for k := range n {
 		out[k] = c.ring[(c.next+n-1-k)%n]
 	}

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/mmhex/mmhex/hexview"
 	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/live"
 )
 
 // changesHeight is the changes panel's height in rows, border included, when the screen has
@@ -50,11 +51,11 @@ func (a *app) togglePause() error {
 	if a.live == nil {
 		return errNoLive
 	}
-	if reason := a.live.stoppedReason(); reason != "" {
+	if reason := a.live.StoppedReason(); reason != "" {
 		return errors.New(reason)
 	}
-	paused := !a.live.paused.Load()
-	a.live.paused.Store(paused)
+	paused := !a.live.Paused.Load()
+	a.live.Paused.Store(paused)
 	if paused {
 		a.say("paused until " + a.keyFor("live.pause"))
 	} else {
@@ -76,22 +77,22 @@ func (a *app) fitChanges(screen tcell.Screen) {
 // added. The selected entry stays selected as new ones arrive above it, unless it is the newest,
 // which the selection then follows.
 func (a *app) fillChanges() {
-	total := a.live.log.total()
+	total := a.live.Log.Total()
 	kept := ""
-	if total > changesKept {
-		kept = fmt.Sprintf(" (last %d of %d)", changesKept, total)
+	if total > live.ChangesKept {
+		kept = fmt.Sprintf(" (last %d of %d)", live.ChangesKept, total)
 	}
 	a.changes.SetTitle(fmt.Sprintf(" changes%s · %s · %s: go there · %s: back ",
-		kept, a.live.coverage(), keymap.Accept, a.cancelKey()))
+		kept, a.live.Coverage(), keymap.Accept, a.cancelKey()))
 	if total == a.changesSeq {
 		return
 	}
 	a.changesSeq = total
 	var keep int64
 	if cur := a.changes.GetCurrentItem(); cur > 0 && cur < len(a.changeItems) {
-		keep = a.changeItems[cur].seq
+		keep = a.changeItems[cur].Seq
 	}
-	a.changeItems = a.live.log.newest()
+	a.changeItems = a.live.Log.Newest()
 	a.changes.Clear()
 	if len(a.changeItems) == 0 {
 		a.changes.AddItem("no changes seen yet", "", 0, nil)
@@ -100,7 +101,7 @@ func (a *app) fillChanges() {
 	current := 0
 	for i, e := range a.changeItems {
 		a.changes.AddItem(e.String(), "", 0, nil)
-		if keep != 0 && e.seq >= keep {
+		if keep != 0 && e.Seq >= keep {
 			current = i
 		}
 	}
@@ -113,9 +114,9 @@ func (a *app) jumpToChange(i int) {
 		return
 	}
 	e := a.changeItems[i]
-	a.ed.SetCursor(e.off)
+	a.ed.SetCursor(e.Off)
 	a.tv.SetFocus(a.view)
-	a.say("went to the change seen at " + e.seen.Format("15:04:05.000"))
+	a.say("went to the change seen at " + e.Seen.Format("15:04:05.000"))
 }
 
 // changesKey handles a key while the changes panel has focus: keymap.Accept jumps to the selected

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/watch"
 )
@@ -52,10 +53,6 @@ const (
 	watchJSONTime = "2006-01-02T15:04:05.000000000Z07:00"
 )
 
-// nameCheckEvery is how often watch looks up a named mapping's name, to notice its creator
-// released it.
-const nameCheckEvery = time.Second
-
 func runWatch(args []string, io stdio) error {
 	flags := newFlagSet("mmhex watch", watchUsage, io.out)
 	interval := flags.Duration("interval", 50*time.Millisecond, "poll every `D` (at least 1ms)")
@@ -74,12 +71,12 @@ func runWatch(args []string, io stdio) error {
 	}
 	start, err := byteconv.ParseOffset(*offArg)
 	if err != nil {
-		return usageErrorf("--offset %q: %v", *offArg, err)
+		return usageErrorf("--offset %q: %w", *offArg, err)
 	}
 	var limit int64
 	if *lenArg != "" {
 		if limit, err = byteconv.ParseSize(*lenArg); err != nil {
-			return usageErrorf("--length %q: %v", *lenArg, err)
+			return usageErrorf("--length %q: %w", *lenArg, err)
 		}
 		if limit == 0 {
 			return usageErrorf("--length 0 watches nothing: give a number of bytes, or leave --length out to watch to the end")
@@ -241,7 +238,7 @@ func (s *watchSession) stopOnFault(err error) (done bool, _ error) {
 // unlinks the name; the memory lives on while mapped, so there is still something to watch).
 func (s *watchSession) checkName() {
 	now := time.Now()
-	if s.nameGone || now.Sub(s.nameCheck) < nameCheckEvery {
+	if s.nameGone || now.Sub(s.nameCheck) < live.NameCheckEvery {
 		return
 	}
 	s.nameCheck = now

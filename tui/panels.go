@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"fmt"
@@ -8,7 +8,9 @@ import (
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/hexview"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/watch"
 )
 
@@ -160,7 +162,7 @@ Live mode (mmhex -n NAME, or mmhex --watch FILE)
   edits are written at once and are not reported as changes. Shared memory
   has no change notification, so this is polling: a value that changes and
   changes back within one interval is not seen.
-`, watch.ScanRate>>20, firstKey(km, "changes.toggle"), byteCount(liveWindow), byteCount(liveWindow),
+`, watch.ScanRate>>20, firstKey(km, "changes.toggle"), byteconv.FormatSizeUnit(live.Window), byteconv.FormatSizeUnit(live.Window),
 		firstKey(km, "mode.view"), firstKey(km, "live.pause"))
 	if km.Preset() == "vim" {
 		sb.WriteString("\nA number typed before a key repeats it: 5 j moves down five rows.\n")

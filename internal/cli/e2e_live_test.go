@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -90,5 +90,13 @@ func TestEndToEndLiveWatchFile(t *testing.T) {
 	tm.send("C-q")
 	if code, stderr := tm.exited(); code != 0 || stderr != "" {
 		t.Errorf("exit status %d, stderr %q; want 0 and nothing to flush", code, stderr)
+	}
+}
+
+// poke writes b at off in m, as the other process.
+func poke(t *testing.T, m *mmap.Mapping, off int64, b ...byte) {
+	t.Helper()
+	if _, err := m.WriteAt(b, off); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -43,7 +43,7 @@ func TestCreateUsageErrors(t *testing.T) {
 		}
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &stdout, &stderr)
+			code := Run(tt.args, strings.NewReader(""), &stdout, &stderr)
 			if code != 2 || !strings.HasPrefix(stderr.String(), tt.wantErr) || strings.Count(stderr.String(), "\n") != 1 || stdout.Len() != 0 {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing, and one line starting %q", code, stdout.String(), stderr.String(), tt.wantErr)
 			}
@@ -66,7 +66,7 @@ func TestCreateRefusesAnExistingName(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"create", "--size", "8K", name}, strings.NewReader(""), &stdout, &stderr)
+	code := Run([]string{"create", "--size", "8K", name}, strings.NewReader(""), &stdout, &stderr)
 	want := "mmhex: " + name + " already exists: another process holds it\n"
 	if runtime.GOOS == "linux" {
 		want = "mmhex: " + name + " already exists: another process holds it (if none does, remove /dev/shm/" + name + ")\n"
@@ -196,7 +196,7 @@ func TestCreateDemo(t *testing.T) {
 // TestCreateHelpDescribesTheDemoLayout keeps the help text and the demo's offsets together.
 func TestCreateHelpDescribesTheDemoLayout(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"create", "--help"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+	if code := Run([]string{"create", "--help"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("create --help: exit %d, %s", code, stderr.String())
 	}
 	lines := bufio.NewScanner(&stdout)

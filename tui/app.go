@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"errors"
@@ -14,19 +14,21 @@ import (
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/hexview"
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 )
 
-// appOptions are the command-line choices the app needs.
-type appOptions struct {
-	cols int // bytes per row; 0 fits the terminal
-	// readOnlyNote says why the session is read-only; "" when it is writable.
-	readOnlyNote string
-	// live is live mode, whose storage the editor writes through; nil when live mode is off.
-	live *live
-	// noColor draws without colours (the NO_COLOR environment variable).
-	noColor bool
+// Options are the command-line choices the app needs.
+type Options struct {
+	Cols int // bytes per row; 0 fits the terminal
+	// ReadOnlyNote says why the session is read-only; "" when it is writable.
+	ReadOnlyNote string
+	// Live is live mode, whose storage the editor writes through; nil when live mode is off.
+	Live *live.Live
+	// NoColor draws without colours (the NO_COLOR environment variable).
+	NoColor bool
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
@@ -36,7 +38,7 @@ type app struct {
 	ed   *editor.Editor
 	km   *keymap.Keymap
 	keys *keymap.Resolver
-	opts appOptions
+	opts Options
 
 	tv        *tview.Application
 	screen    tcell.Screen // set at each draw, for the clipboard
@@ -69,14 +71,14 @@ type app struct {
 	// inspectorOn is true while the data inspector panel is shown.
 	inspectorOn bool
 
-	// live is opts.live, live mode; nil when it is off.
-	live *live
+	// live is opts.Live, live mode; nil when it is off.
+	live *live.Live
 	// changesOn is true while the changes panel is shown.
 	changesOn bool
 	// changesSeq is the number of runs seen when the changes panel was last filled.
 	changesSeq int64
 	// changeItems are the entries the changes panel lists, in its order.
-	changeItems []changeEntry
+	changeItems []live.Change
 	// fading is true when the last frame drew a foreign change still fading out; the ticker
 	// reads it to keep the frames coming until it has.
 	fading atomic.Bool
@@ -86,7 +88,7 @@ type app struct {
 	signal atomic.Pointer[os.Signal]
 	// searchReports carries the search's reports to the UI goroutine.
 	searchReports reportQueue
-	// crashed is the first panic of another goroutine of the app's, for runInTerminal to report.
+	// crashed is the first panic of another goroutine of the app's, for Run to report.
 	crashed atomic.Pointer[crash]
 }
 
@@ -104,6 +106,9 @@ type replaceState struct {
 	hasHigh bool
 }
 
+// MaxCols bounds the bytes per row (--cols, set cols=N): wider rows fit no terminal.
+const MaxCols = 1024
+
 const (
 	pageMain  = "main"
 	pageHelp  = "help"
@@ -116,8 +121,9 @@ const (
 	minInspectorScreen = inspectorWidth + 32
 )
 
-func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
-	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication(), live: opts.live}
+// New makes the app over ed, with the keys of km; its Run method shows it.
+func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
+	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication(), live: opts.Live}
 	a.singleKey = map[string]string{}
 	for _, action := range keymap.Actions() {
 		for _, k := range km.Keys(action.Name) {
@@ -129,16 +135,16 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 
 	var src hexview.Source = ed
 	if a.live != nil {
-		src = liveView{Editor: ed, l: a.live}
+		src = live.View{Editor: ed, Live: a.live}
 	}
-	a.view = hexview.New(src).SetColumns(opts.cols).SetNoColor(opts.noColor)
+	a.view = hexview.New(src).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
 	a.view.SetOnKey(a.onKey)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		a.ed.SetCursor(off)
 		a.ed.SetColumn(col)
 	})
 	a.view.SetOnScroll(func(rows int) { a.ed.Scroll(int64(rows)) })
-	a.status = hexview.NewStatusBar().SetNoColor(opts.noColor)
+	a.status = hexview.NewStatusBar().SetNoColor(opts.NoColor)
 	a.prompt = tview.NewInputField()
 	a.prompt.SetFieldBackgroundColor(tcell.ColorDefault)
 	a.inspector = tview.NewTextView()
@@ -176,8 +182,8 @@ func newApp(ed *editor.Editor, km *keymap.Keymap, opts appOptions) *app {
 	})
 	a.tv.SetAfterDrawFunc(func(tcell.Screen) { a.fading.Store(a.view.Fading()) })
 	ed.SetSearchNotify(a.postSearchReport)
-	if opts.readOnlyNote != "" {
-		a.say("read-only, " + opts.readOnlyNote)
+	if opts.ReadOnlyNote != "" {
+		a.say("read-only, " + opts.ReadOnlyNote)
 	} else {
 		a.say(fmt.Sprintf("%s for the keys", a.keyFor("help.toggle")))
 	}
@@ -373,7 +379,7 @@ func (a *app) replaceKey(name string) {
 		a.check(a.ed.ReplaceByte(byte(r)))
 		return
 	}
-	d, ok := hexValue(r)
+	d, ok := byteconv.HexDigit(r)
 	if !ok {
 		a.replacing = nil
 		a.fail(fmt.Errorf("%q is not a hex digit: replace cancelled", r))
@@ -388,18 +394,6 @@ func (a *app) replaceKey(name string) {
 	a.check(a.ed.ReplaceByte(b))
 }
 
-func hexValue(r rune) (byte, bool) {
-	switch {
-	case r >= '0' && r <= '9':
-		return byte(r - '0'), true
-	case r >= 'a' && r <= 'f':
-		return byte(r-'a') + 10, true
-	case r >= 'A' && r <= 'F':
-		return byte(r-'A') + 10, true
-	}
-	return 0, false
-}
-
 // say shows a message in the status bar; "" clears it.
 func (a *app) say(text string) { a.message, a.isError = text, false }
 
@@ -407,8 +401,8 @@ func (a *app) say(text string) { a.message, a.isError = text, false }
 func (a *app) fail(err error) {
 	msg := err.Error()
 	switch {
-	case errors.Is(err, editor.ErrReadOnly) && a.opts.readOnlyNote != "":
-		msg = "read-only, " + a.opts.readOnlyNote
+	case errors.Is(err, editor.ErrReadOnly) && a.opts.ReadOnlyNote != "":
+		msg = "read-only, " + a.opts.ReadOnlyNote
 	case errors.Is(err, mmap.ErrFault):
 		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
 	}
@@ -420,15 +414,6 @@ func (a *app) check(err error) {
 	if err != nil {
 		a.fail(err)
 	}
-}
-
-// counted writes a count of things for messages, with the noun in the plural unless n is 1:
-// "1 byte", "8 changed bytes".
-func counted(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // keyFor names the first key bound to action, for messages; the action's name when it is
@@ -454,8 +439,8 @@ func (a *app) refresh() {
 		left += fmt.Sprintf("  %d changed", st.Unflushed)
 	}
 	if a.live != nil {
-		left += "  " + a.live.statusText()
-		if text, isError, ok := a.live.takeNote(); ok {
+		left += "  " + a.live.StatusText()
+		if text, isError, ok := a.live.TakeNote(); ok {
 			a.message, a.isError = text, isError
 		}
 		if a.changesOn {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func TestOpenErrorsAreOneClearLine(t *testing.T) {
 				t.Skipf("named mappings are not supported on %s", runtime.GOOS)
 			}
 			var out, errOut bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &out, &errOut)
+			code := Run(tt.args, strings.NewReader(""), &out, &errOut)
 			msg := errOut.String()
 			if code != tt.wantCode || !strings.Contains(msg, tt.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, msg, tt.wantCode, tt.want)

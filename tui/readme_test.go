@@ -1,9 +1,7 @@
-package main
+package tui
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +48,7 @@ func (s *simApp) waitForFirstRow(prefix string) {
 func TestAppSetCols(t *testing.T) {
 	for _, preset := range []string{"default", "vim"} {
 		t.Run(preset, func(t *testing.T) {
-			s := startSim(t, sample(t), preset, mmap.ReadWrite, appOptions{})
+			s := startSim(t, testdir.Sample(t), preset, mmap.ReadWrite, Options{})
 			open := commandKey(preset)
 			s.waitFor("00000010 │ 02 00 3e 00")
 
@@ -73,8 +71,8 @@ func TestAppSetCols(t *testing.T) {
 func TestAppQuitBangExplains(t *testing.T) {
 	for _, tt := range []struct{ preset, undoKey string }{{"default", "Ctrl-Z"}, {"vim", "u"}} {
 		t.Run(tt.preset, func(t *testing.T) {
-			data := sample(t)
-			s := startSim(t, data, tt.preset, mmap.ReadWrite, appOptions{})
+			data := testdir.Sample(t)
+			s := startSim(t, data, tt.preset, mmap.ReadWrite, Options{})
 			s.keys(key(tcell.KeyInsert))
 			s.waitFor("EDIT")
 			s.typeText("ab")
@@ -106,7 +104,7 @@ func TestAppCopyClipboard(t *testing.T) {
 		data[i] = byte(i % 251)
 	}
 	copy(data[0x20:], "hello")
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	gotoOffset := func(off string) { s.prompt(key(tcell.KeyCtrlG), "goto: ", off) }
 
 	gotoOffset("0x20")
@@ -150,7 +148,7 @@ func TestAppActionLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	s := runSim(t, m, loadKeys(t, "default", ""), appOptions{})
+	s := runSim(t, m, loadKeys(t, "default", ""), Options{})
 	s.path = path
 
 	// The whole file; the messages below name the selection's size.
@@ -185,7 +183,7 @@ func (s *simApp) mouse(x, y int, button tcell.ButtonMask) {
 // TestAppMouse checks that a click places the cursor and picks the column, and that the wheel
 // scrolls.
 func TestAppMouse(t *testing.T) {
-	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{})
 	// "00000000 │ " is 11 cells, each byte 3, with one more after the eighth; the text column
 	// starts after " │ ".
 	hexX := func(j int) int { return 11 + 3*j + j/8 }
@@ -206,30 +204,12 @@ func TestAppMouse(t *testing.T) {
 	s.waitForFirstRow("00000000 │ 7f 45 4c 46")
 }
 
-// TestAppUserKeyFile writes keys.conf in the user configuration directory and checks that the
-// editor's keys follow it: a binding changed, one removed, the rest of the preset kept, and the
-// help showing the keys in force.
+// TestAppUserKeyFile lays a user's key file over the default keys and checks that the editor's
+// keys follow it: a binding changed, one removed, the rest of the preset kept, and the help
+// showing the keys in force. (Where the file is found is the command's: see TestEditorCommandLine.)
 func TestAppUserKeyFile(t *testing.T) {
-	dir := testdir.New(t)
-	t.Setenv("XDG_CONFIG_HOME", dir) // Linux
-	t.Setenv("AppData", dir)         // Windows
-	t.Setenv("HOME", dir)            // macOS: ~/Library/Application Support
-	config, err := os.UserConfigDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(config, "mmhex"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	conf := "# mine\ngoto.prompt = Ctrl-X\nedit.fill =\n"
-	if err := os.WriteFile(filepath.Join(config, "mmhex", "keys.conf"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	km, err := loadKeymap("default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := startSimKeys(t, sample(t), km, mmap.ReadWrite, appOptions{})
+	km := loadKeys(t, "default", "# mine\ngoto.prompt = Ctrl-X\nedit.fill =\n")
+	s := startSimKeys(t, testdir.Sample(t), km, mmap.ReadWrite, Options{})
 
 	s.keys(key(tcell.KeyCtrlX))
 	s.waitFor("goto: ")
@@ -265,7 +245,7 @@ func TestAppBookmarks(t *testing.T) {
 			[]*tcell.EventKey{runeKey(']'), runeKey('\'')}, []*tcell.EventKey{runeKey('['), runeKey('\'')}},
 	} {
 		t.Run(tt.preset, func(t *testing.T) {
-			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			s := startSim(t, testdir.Sample(t), tt.preset, mmap.ReadWrite, Options{})
 			open := commandKey(tt.preset)
 			goTo := func(off int64) {
 				s.command(open, fmt.Sprintf("0x%X", off))
@@ -317,52 +297,6 @@ func TestAppBookmarks(t *testing.T) {
 	}
 }
 
-// TestOpenForEditingFallsBackToReadOnly opens a file that may not be written, the test's own
-// running executable, and checks that it is opened read-only with the reason given for the
-// status bar.
-func TestOpenForEditingFallsBackToReadOnly(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip(err)
-	}
-	if f, err := os.OpenFile(exe, os.O_RDWR, 0); err == nil {
-		f.Close()
-		t.Skipf("this OS lets a running executable be opened for writing")
-	}
-	m, note, err := openForEditing(target{path: exe}, false)
-	if err != nil {
-		t.Fatalf("openForEditing(%s) = %v, want it opened read-only", exe, err)
-	}
-	defer m.Close()
-	if m.Writable() {
-		t.Errorf("the running executable was mapped writable")
-	}
-	if !strings.HasPrefix(note, "writing was refused: ") {
-		t.Errorf("read-only note %q, want it to say writing was refused", note)
-	}
-	s := runSim(t, m, loadKeys(t, "default", ""), appOptions{readOnlyNote: note})
-	s.waitFor("read-only, writing was refused: ")
-	s.keys(key(tcell.KeyRight)) // the message gives way to the mode
-	s.waitFor("READ-ONLY  " + filepath.Base(exe))
-}
-
-// TestEndToEndCols runs the binary with --cols after the file (flags may stand anywhere).
-func TestEndToEndCols(t *testing.T) {
-	tm := newTmux(t)
-	bin := buildBinary(t)
-	path, data := copySample(t)
-	tm.start(bin, path, "--cols", "8")
-	screen := tm.waitFor("00000008 │ 00 00 00 00 00 00 00 00 │ ........")
-	if first := strings.SplitN(screen, "\n", 2)[0]; !strings.HasPrefix(first, "00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....") {
-		t.Errorf("with --cols 8 the first row reads %q", first)
-	}
-	tm.send("C-q")
-	if code, stderr := tm.exited(); code != 0 || stderr != "" {
-		t.Errorf("exit status %d, stderr %q; want 0 and nothing", code, stderr)
-	}
-	wantFileBytes(t, path, data)
-}
-
 // TestAppSearchRepeatsAndWraps searches with each preset's keys and command line, repeats the
 // search both ways, and checks that a wrap around the file is said.
 func TestAppSearchRepeatsAndWraps(t *testing.T) {
@@ -378,7 +312,7 @@ func TestAppSearchRepeatsAndWraps(t *testing.T) {
 		{"vim", runeKey('n'), runeKey('N')},
 	} {
 		t.Run(tt.preset, func(t *testing.T) {
-			s := startSim(t, data, tt.preset, mmap.ReadWrite, appOptions{})
+			s := startSim(t, data, tt.preset, mmap.ReadWrite, Options{})
 			open := commandKey(tt.preset)
 			s.command(open, "/needle")
 			s.waitFor(`"needle" at 0x10`)
@@ -405,10 +339,10 @@ func TestAppSearchRepeatsAndWraps(t *testing.T) {
 
 // TestAppEscCancelsSearch starts a search that cannot finish and cancels it with Esc.
 func TestAppEscCancelsSearch(t *testing.T) {
-	m, _ := mapTemp(t, sample(t), mmap.ReadWrite)
+	m, _ := mapTemp(t, testdir.Sample(t), mmap.ReadWrite)
 	gate := make(chan struct{})
 	t.Cleanup(func() { close(gate) })
-	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), appOptions{})
+	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), Options{})
 	s.keys(key(tcell.KeyCtrlF))
 	s.waitFor("search hex: ")
 	s.typeText("t:world")
@@ -421,8 +355,8 @@ func TestAppEscCancelsSearch(t *testing.T) {
 
 // TestAppCommandLineFill fills the selection from the command line, as one undo step.
 func TestAppCommandLineFill(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyCtrlT), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyCtrlT))
 	s.command(key(tcell.KeyCtrlE), "fill DE AD")
 	s.waitFor("filled 5 bytes at 0x0")

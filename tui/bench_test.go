@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ func BenchmarkOpenFirstFrame(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				a := newApp(editor.New(m), km, appOptions{})
+				a := New(editor.New(m), km, Options{})
 				sim := tcell.NewSimulationScreen("UTF-8")
 				if err := sim.Init(); err != nil {
 					b.Fatal(err)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func xxdForTest(t *testing.T) string {
 // dumpSamples returns the testdata samples and random files of awkward sizes.
 func dumpSamples(t *testing.T) []string {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.bin"))
+	paths, err := filepath.Glob(testdir.Data(t, "*.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -25,7 +25,7 @@ import (
 func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(testdir.New(t), "mmhex")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/mmhex/mmhex").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -152,7 +152,7 @@ func (tm *tmux) exited() (int, string) {
 // copySample copies testdata/sample.bin to a temporary file.
 func copySample(t *testing.T) (string, []byte) {
 	t.Helper()
-	data := sample(t)
+	data := testdir.Sample(t)
 	path := filepath.Join(testdir.New(t), "sample.bin")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
@@ -385,4 +385,28 @@ func vmRSS(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// TestEndToEndCols runs the binary with --cols after the file (flags may stand anywhere).
+func TestEndToEndCols(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, path, "--cols", "8")
+	screen := tm.waitFor("00000008 │ 00 00 00 00 00 00 00 00 │ ........")
+	if first := strings.SplitN(screen, "\n", 2)[0]; !strings.HasPrefix(first, "00000000 │ 7f 45 4c 46 02 01 01 00 │ .ELF....") {
+		t.Errorf("with --cols 8 the first row reads %q", first)
+	}
+	tm.send("C-q")
+	if code, stderr := tm.exited(); code != 0 || stderr != "" {
+		t.Errorf("exit status %d, stderr %q; want 0 and nothing", code, stderr)
+	}
+	wantFileBytes(t, path, data)
+}
+
+// patched returns a copy of b with repl written at off.
+func patched(b []byte, off int, repl ...byte) []byte {
+	c := bytes.Clone(b)
+	copy(c[off:], repl)
+	return c
 }

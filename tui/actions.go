@@ -1,14 +1,13 @@
-package main
+package tui
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/mmhex/mmhex/editor"
+	"github.com/mmhex/mmhex/internal/byteconv"
 )
 
 // actionTable implements the actions keymap binds keys to, by name. Keys never appear here:
@@ -74,7 +73,7 @@ func (a *app) repeat(fn func() error, done string) error {
 		}
 	}
 	if n > 1 {
-		done += " " + counted(int64(n), "change")
+		done += " " + byteconv.Count(int64(n), "change")
 	}
 	a.say(done)
 	return nil
@@ -132,7 +131,7 @@ func (a *app) fillPrompt() error {
 	if sel.Empty() {
 		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
 	}
-	a.ask(fmt.Sprintf("fill %s: ", counted(sel.Len(), "byte")), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
+	a.ask(fmt.Sprintf("fill %s: ", byteconv.Count(sel.Len(), "byte")), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
 	return nil
 }
 
@@ -145,26 +144,19 @@ func (a *app) fill(text string) error {
 	if err := a.ed.Fill(pattern); err != nil {
 		return err
 	}
-	a.say(fmt.Sprintf("filled %s at 0x%X", counted(sel.Len(), "byte"), sel.Start))
+	a.say(fmt.Sprintf("filled %s at 0x%X", byteconv.Count(sel.Len(), "byte"), sel.Start))
 	return nil
 }
 
-// parseHexBytes reads bytes written as hex: "00", "DEADBEEF", "de ad be ef", "de:ad", "0xFF",
-// across lines.
+// parseHexBytes reads the bytes fill and paste write, in the grammar patch and search read too
+// (byteconv.ParseHex): "00", "DEADBEEF", "de ad be ef", "de:ad", "0xde, 0xad", across lines.
 func parseHexBytes(text string) ([]byte, error) {
-	var digits strings.Builder
-	for _, group := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == ':' || r == ',' }) {
-		if len(group) > 2 && (group[:2] == "0x" || group[:2] == "0X") {
-			group = group[2:]
-		}
-		digits.WriteString(group)
-	}
-	if digits.Len() == 0 {
+	b, err := byteconv.ParseHex(text)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(b) == 0:
 		return nil, errors.New("no bytes given: type hex bytes such as 00 or DE AD BE EF")
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil || digits.Len()%2 != 0 {
-		return nil, fmt.Errorf("%q is not hex bytes: write each byte as two hex digits, such as 00 or DE AD BE EF", text)
 	}
 	return b, nil
 }
@@ -186,7 +178,7 @@ func (a *app) toggleSelection() error {
 		a.say(fmt.Sprintf("selection: move to extend it, %s to fix it, then %s fills, %s copies",
 			a.keyFor("select.toggle"), a.keyFor("edit.fill"), a.keyFor("copy.hex")))
 	case !sel.Empty():
-		a.say(fmt.Sprintf("selected %s at 0x%X: %s fills, %s copies", counted(sel.Len(), "byte"), sel.Start,
+		a.say(fmt.Sprintf("selected %s at 0x%X: %s fills, %s copies", byteconv.Count(sel.Len(), "byte"), sel.Start,
 			a.keyFor("edit.fill"), a.keyFor("copy.hex")))
 	}
 	return nil
@@ -207,11 +199,11 @@ func (a *app) copySelection(asText bool) error {
 		how = "text"
 	}
 	if len(clip) > maxClipboard || a.screen == nil {
-		a.say(fmt.Sprintf("copied %s for paste; too large for the terminal clipboard", counted(sel.Len(), "byte")))
+		a.say(fmt.Sprintf("copied %s for paste; too large for the terminal clipboard", byteconv.Count(sel.Len(), "byte")))
 		return nil
 	}
 	a.screen.SetClipboard([]byte(clip))
-	a.say(fmt.Sprintf("copied %s as %s (clipboard and paste register)", counted(sel.Len(), "byte"), how))
+	a.say(fmt.Sprintf("copied %s as %s (clipboard and paste register)", byteconv.Count(sel.Len(), "byte"), how))
 	return nil
 }
 
@@ -304,9 +296,9 @@ func (a *app) flush() error {
 	case n == 0:
 		a.say("nothing to flush")
 	case !a.ed.FileBacked():
-		a.say(fmt.Sprintf("nothing to flush: a named mapping has no file, and the changes (%s) are in shared memory already", counted(n, "byte")))
+		a.say(fmt.Sprintf("nothing to flush: a named mapping has no file, and the changes (%s) are in shared memory already", byteconv.Count(n, "byte")))
 	default:
-		a.say(fmt.Sprintf("flushed %s to %s", counted(n, "byte"), a.ed.Name()))
+		a.say(fmt.Sprintf("flushed %s to %s", byteconv.Count(n, "byte"), a.ed.Name()))
 	}
 	return nil
 }
@@ -373,8 +365,8 @@ func (a *app) set(arg string) error {
 	switch strings.TrimSpace(key) {
 	case "cols":
 		n, err := strconv.Atoi(strings.TrimSpace(value))
-		if err != nil || n < 0 || n > maxCols {
-			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", maxCols)
+		if err != nil || n < 0 || n > MaxCols {
+			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", MaxCols)
 		}
 		a.view.SetColumns(n)
 		return nil

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -63,7 +63,7 @@ func runCreate(args []string, io stdio) error {
 	size, err := byteconv.ParseSize(*sizeArg)
 	switch {
 	case err != nil:
-		return usageErrorf("--size %q: %v", *sizeArg, err)
+		return usageErrorf("--size %q: %w", *sizeArg, err)
 	case size <= 0:
 		return usageErrorf("--size %q: a mapping needs at least 1 byte", *sizeArg)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ type cliResult struct {
 func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	code := Run(args, strings.NewReader(stdin), &out, &errOut)
 	return cliResult{code: code, out: out.String(), errOut: errOut.String()}
 }
 
@@ -68,7 +68,7 @@ func seededBytes(seed uint64, n int) []byte {
 // sampleBin returns testdata/sample.bin, or random bytes while it is missing.
 func sampleBin(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "sample.bin"))
+	b, err := os.ReadFile(testdir.Data(t, "sample.bin"))
 	if err != nil {
 		return seededBytes(42, 4096)
 	}

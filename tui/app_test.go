@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"github.com/mmhex/mmhex/internal/testdir"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/patch"
 )
 
 func TestActionTableImplementsEveryAction(t *testing.T) {
@@ -66,89 +67,84 @@ func TestParseSearch(t *testing.T) {
 	}
 }
 
-func TestParseHexBytes(t *testing.T) {
+// TestOneHexGrammar checks that fill, paste, patch and search read hex bytes alike: each accepts
+// the same byte strings, as the same bytes, and refuses the same ones. Search alone also takes ??
+// for any byte.
+func TestOneHexGrammar(t *testing.T) {
 	tests := []struct {
-		text    string
-		want    []byte
-		wantErr bool
+		text     string
+		want     []byte // nil: refused
+		wildcard bool   // search takes it, ?? standing for any byte; the others refuse it
 	}{
 		{"00", []byte{0}, false},
 		{"DEADBEEF", []byte{0xDE, 0xAD, 0xBE, 0xEF}, false},
 		{"de ad:be,ef", []byte{0xDE, 0xAD, 0xBE, 0xEF}, false},
+		{"de ad\nbe ef", []byte{0xDE, 0xAD, 0xBE, 0xEF}, false},
 		{"0xFF 0x01", []byte{0xFF, 0x01}, false},
-		{"", nil, true},
-		{"abc", nil, true},
-		{"zz", nil, true},
-		{"?? 00", nil, true},
+		{"0xde, 0xad", []byte{0xDE, 0xAD}, false},
+		{"0x1", []byte{0x01}, false},
+		{"0xdead", nil, false}, // a number, whose byte order nobody can tell
+		{"d e a d", nil, false},
+		{"abc", nil, false},
+		{"zz", nil, false},
+		{"0x", nil, false},
+		{"de ?? ef", nil, true},
 	}
 	for _, tt := range tests {
-		got, err := parseHexBytes(tt.text)
-		if (err != nil) != tt.wantErr || !bytes.Equal(got, tt.want) {
-			t.Errorf("parseHexBytes(%q) = % X, %v; want % X, error %v", tt.text, got, err, tt.want, tt.wantErr)
-		}
-	}
-}
-
-func TestEditorCommandLine(t *testing.T) {
-	dir := testdir.New(t)
-	file := filepath.Join(dir, "data.bin")
-	if err := os.WriteFile(file, []byte("data"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	empty := filepath.Join(dir, "empty.bin")
-	if err := os.WriteFile(empty, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	configDir := filepath.Join(dir, "config")
-	if err := os.MkdirAll(filepath.Join(configDir, "mmhex"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(configDir, "mmhex", "keys.conf")
-	if err := os.WriteFile(keyFile, []byte("# mine\nedit.undo = Ctrl-U\ncursor.dwn = j\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name     string
-		args     []string
-		config   string // the user config directory
-		wantCode int
-		wantOut  string
-		wantErr  string
-	}{
-		{"version", []string{"--version"}, dir, 0, "mmhex " + version + "\n", ""},
-		{"version after the file", []string{file, "--version"}, dir, 0, "mmhex " + version + "\n", ""},
-		{"help", []string{"--help"}, dir, 0, "Usage: mmhex [flags] FILE", ""},
-		{"no file", nil, dir, 2, "", "no file given"},
-		{"two files", []string{file, file}, dir, 2, "", "one FILE at a time"},
-		{"bad cols", []string{"--cols", "-1", file}, dir, 2, "", "--cols -1"},
-		{"unknown flag", []string{"--colour", file}, dir, 2, "", "unknown flag: --colour"},
-		{"unknown preset", []string{"--keys", "emacs", file}, dir, 2, "", `unknown preset "emacs"`},
-		{"bad key file", []string{file}, configDir, 2, "", keyFile + `:3: unknown action "cursor.dwn"`},
-		{"missing file", []string{filepath.Join(dir, "nope.bin")}, dir, 1, "", "no such file"},
-		{"empty file", []string{empty}, dir, 1, "",
-			"mmhex: " + empty + " is empty (0 bytes): a memory mapping has a fixed size, so there is nothing to view or edit\n"},
-		{"not a terminal", []string{"-r", file}, dir, 1, "", "the editor needs a terminal"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv("XDG_CONFIG_HOME", tt.config) // os.UserConfigDir on Linux
-			t.Setenv("AppData", tt.config)         // and on Windows
-			var out, errOut bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &out, &errOut)
-			if code != tt.wantCode {
-				t.Errorf("exit code %d, want %d (stderr %q)", code, tt.wantCode, errOut.String())
+		t.Run(tt.text, func(t *testing.T) {
+			fill, fillErr := hexThroughApp(t, func(a *app) error {
+				a.ed.ToggleSelection()
+				a.ed.Move(7)
+				return a.fill(tt.text)
+			})
+			if tt.want != nil {
+				fill = fill[:len(tt.want)]
 			}
-			if !strings.Contains(out.String(), tt.wantOut) {
-				t.Errorf("stdout %q, want it to contain %q", out.String(), tt.wantOut)
+			paste, pasteErr := hexThroughApp(t, func(a *app) error {
+				if err := a.ed.SetMode(editor.EditMode); err != nil {
+					return err
+				}
+				return a.pasteText(tt.text)
+			})
+			patchBytes, patchErr := patch.ParseValue(tt.text)
+			search, searchErr := parseSearch("x:"+tt.text, editor.HexColumn)
+			results := []struct {
+				command string
+				got     []byte
+				err     error
+			}{{"fill", fill, fillErr}, {"paste", paste[:len(tt.want)], pasteErr}, {"patch", patchBytes, patchErr}}
+			for _, r := range results {
+				switch {
+				case tt.want == nil && r.err == nil:
+					t.Errorf("%s took %q, which the others refuse", r.command, tt.text)
+				case tt.want != nil && (r.err != nil || !bytes.Equal(r.got, tt.want)):
+					t.Errorf("%s read %q as % X (%v), want % X", r.command, tt.text, r.got, r.err, tt.want)
+				}
 			}
-			if !strings.Contains(errOut.String(), tt.wantErr) {
-				t.Errorf("stderr %q, want it to contain %q", errOut.String(), tt.wantErr)
-			}
-			if lines := strings.Count(errOut.String(), "\n"); lines > 1 {
-				t.Errorf("stderr has %d lines, want one: %q", lines, errOut.String())
+			switch {
+			case tt.want == nil && !tt.wildcard && searchErr == nil:
+				t.Errorf("search took %q, which the others refuse", tt.text)
+			case tt.wildcard && searchErr != nil:
+				t.Errorf("search refused %q: %v", tt.text, searchErr)
+			case tt.want != nil && (searchErr != nil || search.String() != fmt.Sprintf("% X", tt.want)):
+				t.Errorf("search read %q as %s (%v), want % X", tt.text, search, searchErr, tt.want)
 			}
 		})
 	}
+}
+
+// hexThroughApp runs do on an app, not shown, over a file of 16 zero bytes, and returns what do
+// left in the file.
+func hexThroughApp(t *testing.T, do func(a *app) error) ([]byte, error) {
+	t.Helper()
+	m, path := mapTemp(t, make([]byte, 16), mmap.ReadWrite)
+	a := New(editor.New(m), loadKeys(t, "default", ""), Options{})
+	err := do(a)
+	got, rerr := os.ReadFile(path)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	return got, err
 }
 
 // simApp is the editor app running on a simulated screen, fed keys through the event queue.
@@ -168,7 +164,7 @@ func (s *simApp) Write(p []byte) (int, error) {
 	return s.errOut.Write(p)
 }
 
-func startSim(t *testing.T, content []byte, preset string, mode mmap.Mode, opts appOptions) *simApp {
+func startSim(t *testing.T, content []byte, preset string, mode mmap.Mode, opts Options) *simApp {
 	t.Helper()
 	return startSimKeys(t, content, loadKeys(t, preset, ""), mode, opts)
 }
@@ -199,7 +195,7 @@ func mapTemp(t *testing.T, content []byte, mode mmap.Mode) (*mmap.Mapping, strin
 }
 
 // startSimKeys writes content to a file, maps it and runs the app over it with the keys of km.
-func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts appOptions) *simApp {
+func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts Options) *simApp {
 	t.Helper()
 	m, path := mapTemp(t, content, mode)
 	s := runSim(t, m, km, opts)
@@ -208,12 +204,12 @@ func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mod
 }
 
 // runSim runs the app over st on a 120x40 simulated screen, and stops it when the test ends.
-func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts appOptions) *simApp {
+func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts Options) *simApp {
 	t.Helper()
-	s := &simApp{t: t, a: newApp(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
+	s := &simApp{t: t, a: New(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
 	s.a.tv.SetScreen(s.sim)
 	s.sim.SetSize(120, 40)
-	go func() { s.done <- s.a.runInTerminal(nil, stdio{out: s, err: s}) }()
+	go func() { s.done <- s.a.Run(nil, s) }()
 	t.Cleanup(func() {
 		select {
 		case <-s.done:
@@ -355,15 +351,6 @@ func (s *simApp) wantFile(want []byte) {
 	}
 }
 
-func sample(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "sample.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func patched(b []byte, off int, repl ...byte) []byte {
 	c := bytes.Clone(b)
 	copy(c[off:], repl)
@@ -371,8 +358,8 @@ func patched(b []byte, off int, repl ...byte) []byte {
 }
 
 func TestAppDefaultKeys(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	s.waitFor("VIEW")
 
 	s.keys(key(tcell.KeyRight), key(tcell.KeyRight), key(tcell.KeyInsert))
@@ -430,8 +417,8 @@ func TestAppDefaultKeys(t *testing.T) {
 }
 
 func TestAppVimKeys(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "vim", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "vim", mmap.ReadWrite, Options{})
 	s.typeText("3j")
 	s.waitFor("0x30 (48)")
 	s.typeText("gg")
@@ -467,8 +454,8 @@ func TestAppVimKeys(t *testing.T) {
 }
 
 func TestAppReadOnly(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadOnly, appOptions{readOnlyNote: "opened with --read-only"})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadOnly, Options{ReadOnlyNote: "opened with --read-only"})
 	s.waitFor("READ-ONLY")
 	s.keys(key(tcell.KeyInsert))
 	s.waitFor("read-only, opened with --read-only")
@@ -486,7 +473,7 @@ func TestAppReadOnly(t *testing.T) {
 }
 
 func TestAppPanels(t *testing.T) {
-	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyF4))
 	s.waitFor("little-endian")
 	s.waitFor("u32     1179403647") // 7f 45 4c 46 little-endian
@@ -527,8 +514,8 @@ func (s *simApp) paste(text string) {
 }
 
 func TestAppTerminalPaste(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	s.paste("00")
 	s.waitFor("pasted text is written at the cursor in edit mode only")
 	s.keys(key(tcell.KeyInsert))
@@ -550,7 +537,7 @@ func TestAppTerminalPaste(t *testing.T) {
 
 func TestAppFileShrinks(t *testing.T) {
 	data := make([]byte, 5*4096)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyCtrlG))
 	s.waitFor("goto: ")
 	s.typeText("0x4000")
@@ -571,8 +558,8 @@ func TestAppFileShrinks(t *testing.T) {
 }
 
 func TestAppPanicFlushesAndReports(t *testing.T) {
-	data := sample(t)
-	s := startSim(t, data, "default", mmap.ReadWrite, appOptions{})
+	data := testdir.Sample(t)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
 	orig := actionTable["help.toggle"]
 	actionTable["help.toggle"] = func(*app) error { panic("boom") }
 	defer func() { actionTable["help.toggle"] = orig }()
@@ -592,7 +579,7 @@ func TestAppPanicFlushesAndReports(t *testing.T) {
 }
 
 func TestAppSmallTerminal(t *testing.T) {
-	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{})
 	s.onUIDraw(func() { s.sim.SetSize(40, 10) })
 	s.waitFor("00000000 │ 7f 45 4c 46 │ .ELF")
 	// The message takes the room of the offset and the size.
@@ -645,7 +632,7 @@ func TestAppCommandLineOffsets(t *testing.T) {
 		{"vim", tcell.NewEventKey(tcell.KeyRune, ':', tcell.ModNone)},
 	} {
 		t.Run(tt.preset, func(t *testing.T) {
-			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			s := startSim(t, testdir.Sample(t), tt.preset, mmap.ReadWrite, Options{})
 			for _, step := range []struct {
 				line    string
 				message string // "" for a move
@@ -685,7 +672,7 @@ func TestAppGroupSteps(t *testing.T) {
 		{"vim", tcell.NewEventKey(tcell.KeyRune, 'w', tcell.ModNone), tcell.NewEventKey(tcell.KeyRune, 'b', tcell.ModNone)},
 	} {
 		t.Run(tt.preset, func(t *testing.T) {
-			s := startSim(t, sample(t), tt.preset, mmap.ReadWrite, appOptions{})
+			s := startSim(t, testdir.Sample(t), tt.preset, mmap.ReadWrite, Options{})
 			// A step lands where the view draws its wider gap: after every editor.GroupSize bytes.
 			s.waitFor("00000000 │ 7f 45 4c 46 02 01 01 00  00 00")
 			s.keys(tt.next)
@@ -703,7 +690,7 @@ func TestAppGroupSteps(t *testing.T) {
 // TestAppCancelKeys checks that prompts and overlays close with the key bound to mode.view, and
 // with Esc, and that tview's stop key, Ctrl-C, quits nothing.
 func TestAppCancelKeys(t *testing.T) {
-	s := startSimKeys(t, sample(t), loadKeys(t, "default", "mode.view = Ctrl-X\n"), mmap.ReadWrite, appOptions{})
+	s := startSimKeys(t, testdir.Sample(t), loadKeys(t, "default", "mode.view = Ctrl-X\n"), mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyCtrlG))
 	s.waitFor("Enter: ok · Ctrl-X: cancel")
 	s.typeText("40")
@@ -735,7 +722,7 @@ func TestAppCancelKeys(t *testing.T) {
 
 // TestAppCancelKeyTypesInPrompts checks that a character bound to mode.view is text in a prompt.
 func TestAppCancelKeyTypesInPrompts(t *testing.T) {
-	s := startSimKeys(t, sample(t), loadKeys(t, "vim", "mode.view = Esc, q\n"), mmap.ReadWrite, appOptions{})
+	s := startSimKeys(t, testdir.Sample(t), loadKeys(t, "vim", "mode.view = Esc, q\n"), mmap.ReadWrite, Options{})
 	s.typeText(":")
 	s.waitFor("Enter: ok · Esc: cancel")
 	s.typeText("q")
@@ -782,12 +769,12 @@ func (s *simApp) searchReportsTaken() {
 // do not end the second one's "searching…", and that reports are shown in the order they were
 // sent.
 func TestAppSearchReports(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	m, _ := mapTemp(t, data, mmap.ReadWrite)
 	gate := make(chan struct{})
 	var release sync.Once
 	t.Cleanup(func() { release.Do(func() { close(gate) }) })
-	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), appOptions{})
+	s := runSim(t, gatedStorage{Mapping: m, gate: gate}, loadKeys(t, "default", ""), Options{})
 
 	search := func(text string) { s.prompt(key(tcell.KeyCtrlF), "search hex: ", text) }
 	search("t:nowhere")
@@ -840,7 +827,7 @@ func lastLine(screen string) string {
 func TestAppNoColor(t *testing.T) {
 	for _, noColor := range []bool{false, true} {
 		t.Run(fmt.Sprint("noColor=", noColor), func(t *testing.T) {
-			s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{noColor: noColor})
+			s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{NoColor: noColor})
 			var coloured []string
 			s.onUI(func() {
 				cells, width, _ := s.sim.GetContents()

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"bytes"
@@ -9,18 +9,15 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
 
-	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/internal/testdir"
-	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
-	"github.com/mmhex/mmhex/watch"
 )
 
 // The live tests run the app on a simulated screen with an interval of an hour, so the ticker
@@ -38,18 +35,17 @@ func startLiveSim(t *testing.T, content []byte, window int64) *simApp {
 func startLiveSimKeys(t *testing.T, content []byte, window int64, preset string) *simApp {
 	t.Helper()
 	m, path := mapTemp(t, content, mmap.ReadWrite)
-	s := runLiveSim(t, m, target{path: path}, window, preset)
+	s := runLiveSim(t, m, live.Config{Label: filepath.Base(path), Window: window}, preset)
 	s.path = path
 	return s
 }
 
-func runLiveSim(t *testing.T, m *mmap.Mapping, tg target, window int64, preset string) *simApp {
+// runLiveSim runs the app in live mode over m as c says, at testInterval.
+func runLiveSim(t *testing.T, m *mmap.Mapping, c live.Config, preset string) *simApp {
 	t.Helper()
-	l := newLive(m, tg, testInterval)
-	if window > 0 {
-		l.window = window
-	}
-	s := runSim(t, liveStorage{Mapping: m, l: l}, loadKeys(t, preset, ""), appOptions{live: l})
+	c.Interval = testInterval
+	l := live.New(m, c)
+	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, preset, ""), Options{Live: l})
 	// The loop's first tick takes the snapshot; this one waits for it if it is under way.
 	s.a.liveTick()
 	s.waitFor("LIVE 1h0m0s  0 changes seen")
@@ -136,7 +132,7 @@ func isForeign(c tcell.Color) bool {
 }
 
 func TestLiveForeignChangeHighlighted(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	plain := s.background(hexX(0), 1)
 	if isForeign(plain) {
@@ -166,7 +162,7 @@ func TestLiveForeignChangeHighlighted(t *testing.T) {
 }
 
 func TestLiveOwnEditsAreNotForeign(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	other := otherWriter(t, s.path)
 
@@ -205,7 +201,7 @@ func TestLiveOwnEditsAreNotForeign(t *testing.T) {
 }
 
 func TestLiveChangesPanelJumps(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	other := otherWriter(t, s.path)
 	poke(t, other, 0xC02, 0x99, 0x98)
@@ -265,7 +261,7 @@ func TestLiveChangesPanelVimKeys(t *testing.T) {
 }
 
 func TestLivePauseStopsUpdates(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	s := startLiveSim(t, data, 0)
 	other := otherWriter(t, s.path)
 	s.keys(key(tcell.KeyCtrlW))
@@ -314,7 +310,7 @@ func TestLiveWindowFollowsTheView(t *testing.T) {
 	if screen := s.screen(); !strings.Contains(screen, "8 KiB around the view swept every 1h0m0s (256 MiB/s)") {
 		t.Errorf("the changes panel does not say it covers the window:\n%s", screen)
 	}
-	if w := s.a.live.watcher(); w.Len() != window || w.Offset() > 0xF000 || w.Offset()+w.Len() < 0xF000 {
+	if w := s.a.live.Watcher(); w.Len() != window || w.Offset() > 0xF000 || w.Offset()+w.Len() < 0xF000 {
 		t.Errorf("watching [0x%X, +%d), want %d bytes around 0xF000", w.Offset(), w.Len(), window)
 	}
 }
@@ -353,7 +349,8 @@ func TestLiveNamedMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	s := runLiveSim(t, m, target{name: name}, 0, "default")
+	// The name is looked up at every tick rather than every second.
+	s := runLiveSim(t, m, live.Config{Label: name, Name: name, NameCheckEvery: time.Nanosecond}, "default")
 	s.waitFor("VIEW  " + name + "  LIVE")
 	poke(t, creator, 0x20, 0xDE, 0xAD, 0xBE, 0xEF)
 	s.a.liveTick()
@@ -364,9 +361,6 @@ func TestLiveNamedMapping(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		return // a Windows section lives on, by its name too, while this process holds it
 	}
-	s.a.live.tickMu.Lock()
-	s.a.live.nameChecked = time.Time{} // check the name now rather than in a second
-	s.a.live.tickMu.Unlock()
 	s.a.liveTick()
 	s.waitFor(fmt.Sprintf("%q was released", name))
 	s.keys(key(tcell.KeyInsert))
@@ -376,7 +370,7 @@ func TestLiveNamedMapping(t *testing.T) {
 }
 
 func TestLiveOffSession(t *testing.T) {
-	s := startSim(t, sample(t), "default", mmap.ReadWrite, appOptions{})
+	s := startSim(t, testdir.Sample(t), "default", mmap.ReadWrite, Options{})
 	s.keys(key(tcell.KeyCtrlW))
 	s.waitFor("live mode is off: start mmhex with --watch FILE")
 	s.keys(key(tcell.KeyCtrlO))
@@ -384,203 +378,6 @@ func TestLiveOffSession(t *testing.T) {
 	if screen := s.screen(); strings.Contains(screen, "LIVE") {
 		t.Errorf("a session without live mode shows LIVE:\n%s", screen)
 	}
-}
-
-func TestLiveCommandLine(t *testing.T) {
-	path := filepath.Join(testdir.New(t), "data.bin")
-	if err := os.WriteFile(path, []byte("data"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name     string
-		args     []string
-		wantCode int
-		wantErr  string
-	}{
-		{"interval without live mode", []string{"--interval", "10ms", path}, 2,
-			"--interval sets how often live mode compares: add --watch to watch " + path},
-		{"interval too short", []string{"--watch", "--interval", "500us", path}, 2, "--interval 500µs is too short: the shortest is 1ms"},
-		{"interval not a duration", []string{"--watch", "--interval", "fast", path}, 2, `invalid argument "fast" for "--interval"`},
-		{"watch accepted", []string{"--watch", "--interval", "1ms", path}, 1, "the editor needs a terminal"},
-		{"watch needs a file", []string{"--watch"}, 2, "no file given"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			config := testdir.New(t)
-			t.Setenv("XDG_CONFIG_HOME", config) // os.UserConfigDir on Linux
-			t.Setenv("AppData", config)         // and on Windows
-			var out, errOut bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &out, &errOut)
-			if code != tt.wantCode || !strings.Contains(errOut.String(), tt.wantErr) {
-				t.Errorf("exit code %d, stderr %q; want %d and %q", code, errOut.String(), tt.wantCode, tt.wantErr)
-			}
-		})
-	}
-}
-
-// gatedSource is memory whose first Scan, once it has copied the bytes, waits for gate: a
-// watcher's snapshot taken, not yet in place.
-type gatedSource struct {
-	mu      sync.Mutex
-	mem     []byte
-	gated   atomic.Bool
-	copied  chan struct{}
-	gate    chan struct{}
-	scanned atomic.Int64
-}
-
-func (g *gatedSource) Size() int64 { return int64(len(g.mem)) }
-
-func (g *gatedSource) CurrentSize() (int64, error) { return g.Size(), nil }
-
-func (g *gatedSource) Scan(off, length int64, _ int, fn func(chunk []byte, at int64) error) error {
-	g.mu.Lock()
-	err := fn(g.mem[off:off+length], off)
-	g.mu.Unlock()
-	g.scanned.Add(length)
-	if g.gated.CompareAndSwap(true, false) {
-		close(g.copied)
-		<-g.gate
-	}
-	return err
-}
-
-func (g *gatedSource) WriteAt(p []byte, off int64) (int, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return copy(g.mem[off:], p), nil
-}
-
-// TestLiveWritesDuringSnapshot checks that a write of the user's made while a new watcher takes
-// its snapshot is not reported as a change.
-func TestLiveWritesDuringSnapshot(t *testing.T) {
-	g := &gatedSource{mem: make([]byte, 1<<16), copied: make(chan struct{}), gate: make(chan struct{})}
-	g.gated.Store(true)
-	l := &live{src: g, window: 1 << 16, interval: time.Millisecond, budget: watch.Budget(time.Millisecond)}
-	built := make(chan error, 1)
-	go func() { built <- l.build(0, 1<<16) }()
-	<-g.copied
-	if _, err := l.absorb([]byte{1, 2, 3}, 0x100); err != nil {
-		t.Fatal(err)
-	}
-	close(g.gate)
-	if err := <-built; err != nil {
-		t.Fatal(err)
-	}
-	if runs, err := l.poll(); err != nil || len(runs) != 0 {
-		t.Fatalf("after a write during the snapshot, poll found %d runs (%v), want none", len(runs), err)
-	}
-	g.WriteAt([]byte{9}, 0x200) // another process
-	runs, err := l.poll()
-	if err != nil || len(runs) != 1 || runs[0].Offset != 0x200 {
-		t.Fatalf("poll found %v (%v), want the one change at 0x200", runs, err)
-	}
-}
-
-func TestLiveBudgetBoundsEachTick(t *testing.T) {
-	g := &gatedSource{mem: make([]byte, 1<<20)}
-	l := &live{src: g, window: 1 << 20, interval: time.Millisecond, budget: 64 << 10}
-	if _, err := l.poll(); err != nil { // the first poll takes the snapshot
-		t.Fatal(err)
-	}
-	l.top.Store(0x1000)
-	l.page.Store(640)
-	for range 3 {
-		before := g.scanned.Load()
-		if _, err := l.poll(); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := g.scanned.Load()-before, int64(640+64<<10); got != want {
-			t.Errorf("one poll read %d bytes, want %d: the visible 640 and the budget", got, want)
-		}
-	}
-}
-
-func TestChangeLog(t *testing.T) {
-	var c changeLog
-	seen := time.Date(2025, 1, 2, 15, 4, 5, 6e6, time.Local)
-	long := watch.Run{Offset: 0x40, Old: make([]byte, 20), New: bytes.Repeat([]byte{0xAB}, 20)}
-	c.add([]watch.Run{{Offset: 0x10, Old: []byte{1}, New: []byte{2}}, long}, seen)
-	got := c.newest()
-	want := []string{
-		"15:04:05.006  0x00000010  01 → 02",
-		"15:04:05.006  0x00000040  0000000000000000… → abababababababab… (20 bytes)",
-	}
-	if len(got) != len(want) {
-		t.Fatalf("%d entries, want %d", len(got), len(want))
-	}
-	for i := range want {
-		if got[i].String() != want[i] {
-			t.Errorf("entry %d = %q, want %q", i, got[i], want[i])
-		}
-	}
-
-	for i := range changesKept + 5 {
-		c.add([]watch.Run{{Offset: int64(i), Old: []byte{0}, New: []byte{1}}}, seen)
-	}
-	got = c.newest()
-	if len(got) != changesKept || c.total() != changesKept+7 {
-		t.Fatalf("%d entries kept of %d, want %d of %d", len(got), c.total(), changesKept, changesKept+7)
-	}
-	if got[0].off != changesKept+4 || got[len(got)-1].off != 5 {
-		t.Errorf("kept offsets %d down to %d, want %d down to 5", got[0].off, got[len(got)-1].off, changesKept+4)
-	}
-}
-
-// BenchmarkLiveTick measures one tick of live mode over a 64 MiB file for a 200x60 terminal
-// (59 rows of 16 bytes on screen) at the default interval: the visible rows and one budget's
-// slice of the rest are compared. "idle" finds nothing; "change" finds one changed byte on screen
-// and marks it in the editor; "visible-only" leaves the sweep out.
-func BenchmarkLiveTick(b *testing.B) {
-	path := filepath.Join(testdir.New(b), "data.bin")
-	data := bytes.Repeat([]byte("mmhex live "), (64<<20)/11+1)[:64<<20]
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	m, err := mmap.Open(path, mmap.ReadWrite)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	other, err := mmap.Open(path, mmap.ReadWrite)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer other.Close()
-	km, err := keymap.Load("default", nil, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	l := newLive(m, target{path: path}, defaultInterval)
-	a := newApp(editor.New(liveStorage{Mapping: m, l: l}), km, appOptions{live: l})
-	a.drawQueued.Store(true) // no UI runs to draw
-	const top, page = 32 << 20, 59 * 16
-	l.top.Store(top)
-	l.page.Store(page)
-	a.liveTick()
-	budget := l.budget
-	b.Run("idle", func(b *testing.B) {
-		for b.Loop() {
-			a.liveTick()
-		}
-		b.ReportMetric(float64(budget)/(1<<20), "MiB-swept/op")
-	})
-	b.Run("change", func(b *testing.B) {
-		var one [1]byte
-		for b.Loop() {
-			one[0]++
-			other.WriteAt(one[:], top+100)
-			a.liveTick()
-		}
-		b.ReportMetric(float64(budget)/(1<<20), "MiB-swept/op")
-	})
-	// The visible rows alone: a budget of one byte leaves the sweep out.
-	l.budget = 1
-	b.Run("visible-only", func(b *testing.B) {
-		for b.Loop() {
-			a.liveTick()
-		}
-	})
 }
 
 // panickySource is a mapping whose Scan panics once armed, as a bug in live mode's polling would.
@@ -599,12 +396,11 @@ func (p panickySource) Scan(off, length int64, overlap int, fn func(chunk []byte
 // TestLivePanicFlushesAndReports checks that a panic in the ticker goroutine ends the app as a
 // crash of the UI does: the edits flushed, the panic and its own goroutine's trace printed.
 func TestLivePanicFlushesAndReports(t *testing.T) {
-	data := sample(t)
+	data := testdir.Sample(t)
 	m, path := mapTemp(t, data, mmap.ReadWrite)
-	l := newLive(m, target{path: path}, time.Millisecond)
 	var armed atomic.Bool
-	l.src = panickySource{Mapping: m, armed: &armed}
-	s := runSim(t, liveStorage{Mapping: m, l: l}, loadKeys(t, "default", ""), appOptions{live: l})
+	l := live.New(panickySource{Mapping: m, armed: &armed}, live.Config{Label: filepath.Base(path), Interval: time.Millisecond})
+	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, "default", ""), Options{Live: l})
 	s.path = path
 	s.keys(key(tcell.KeyInsert))
 	s.waitFor("EDIT")

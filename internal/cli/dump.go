@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -61,13 +61,13 @@ func runDump(args []string, io stdio) error {
 	}
 	start, err := byteconv.ParseOffset(*offsetText)
 	if err != nil {
-		return usageErrorf("--offset %q: %v", *offsetText, err)
+		return usageErrorf("--offset %q: %w", *offsetText, err)
 	}
 	var limit *int64
 	if *lengthText != "" {
 		n, err := byteconv.ParseSize(*lengthText)
 		if err != nil {
-			return usageErrorf("--length %q: %v", *lengthText, err)
+			return usageErrorf("--length %q: %w", *lengthText, err)
 		}
 		limit = &n
 	}

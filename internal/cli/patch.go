@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/patch"
 	"github.com/mmhex/mmhex/xxd"
@@ -72,7 +73,7 @@ func runPatch(args []string, io stdio) error {
 
 	entries, err := patch.ParseArgs(operands)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return usageErrorf("%w", err)
 	}
 	if fs.Changed("expect") {
 		if len(entries) != 1 || *scriptPath != "" || *dumpPath != "" {
@@ -82,7 +83,7 @@ func runPatch(args []string, io stdio) error {
 			return usageErrorf("patch 1 has both --expect and expect=: give one")
 		}
 		if entries[0].Expect, err = patch.ParseValue(*expectText); err != nil {
-			return usageErrorf("--expect: %v", err)
+			return usageErrorf("--expect: %w", err)
 		}
 	}
 	if *scriptPath != "" {
@@ -121,9 +122,9 @@ func runPatch(args []string, io stdio) error {
 	}
 	// What the summary counts: a dump's every line is a patch, most of them changing nothing,
 	// so a dump alone is counted in its lines.
-	patches := plural(plan.Patches, "patch", "patches")
+	patches := byteconv.CountAs(plan.Patches, "patch", "patches")
 	if *dumpPath != "" && *scriptPath == "" && len(operands) == 0 {
-		patches = plural(plan.Patches, "dump line", "dump lines")
+		patches = byteconv.CountAs(plan.Patches, "dump line", "dump lines")
 	}
 	if *dryRun {
 		if err := printChanges(io.out, plan); err != nil {
@@ -139,15 +140,15 @@ func runPatch(args []string, io stdio) error {
 	}
 	if *undoPath != "" {
 		if err := plan.SaveUndo(*undoPath, commandTarget(t)); err != nil {
-			return fmt.Errorf("%v: nothing written", err)
+			return fmt.Errorf("%w: nothing written", err)
 		}
 	}
 	if err := plan.Apply(m); err != nil {
 		var aerr *patch.ApplyError
 		if errors.As(err, &aerr) && aerr.RestoreErr != nil && *undoPath != "" {
-			return fmt.Errorf("%s: %v; the undo file %s holds the old bytes", t, err, *undoPath)
+			return fmt.Errorf("%s: %w; the undo file %s holds the old bytes", t, err, *undoPath)
 		}
-		return fmt.Errorf("%s: %v", t, err)
+		return fmt.Errorf("%s: %w", t, err)
 	}
 	// The patch is written: a failure to report it must not hide the flush that follows.
 	printErr := printChanges(io.out, plan)
@@ -196,7 +197,7 @@ func readScript(path string, in io.Reader) ([]patch.Entry, error) {
 	entries, err := patch.ParseScript(r, name)
 	var perr *patch.ParseError
 	if errors.As(err, &perr) {
-		return nil, usageErrorf("%v", err)
+		return nil, usageErrorf("%w", err)
 	}
 	return entries, err
 }
@@ -211,7 +212,7 @@ func readDump(path string, in io.Reader) ([]patch.Entry, error) {
 	rows, err := xxd.Read(r)
 	var serr *xxd.SyntaxError
 	if errors.As(err, &serr) {
-		return nil, usageErrorf("%s:%d: %v", name, serr.Line, serr.Err)
+		return nil, usageErrorf("%s:%d: %w", name, serr.Line, serr.Err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -269,12 +270,5 @@ func printChanges(w io.Writer, plan *patch.Plan) error {
 }
 
 func changedBytes(plan *patch.Plan) string {
-	return fmt.Sprintf("%s in %s", plural(plan.Bytes(), "byte", "bytes"), plural(len(plan.Changes), "run", "runs"))
-}
-
-func plural[N int | int64](n N, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%s in %s", byteconv.CountAs(plan.Bytes(), "byte", "bytes"), byteconv.CountAs(len(plan.Changes), "run", "runs"))
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -37,7 +37,7 @@ func TestLiveHelperProcess(t *testing.T) {
 	}
 	switch role {
 	case "mmhex":
-		os.Exit(run(flag.Args(), os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(Run(flag.Args(), os.Stdin, os.Stdout, os.Stderr))
 	case "writer":
 		if err := runLiveWriter(flag.Arg(0), flag.Arg(1)); err != nil {
 			fmt.Fprintln(os.Stderr, "writer:", err)
@@ -163,7 +163,7 @@ func startRun(t *testing.T, args ...string) *running {
 	pr, pw := io.Pipe()
 	r := &running{stdout: bufio.NewReader(pr), stderr: &syncBuffer{}, done: make(chan int, 1)}
 	go func() {
-		code := run(args, strings.NewReader(""), pw, r.stderr)
+		code := Run(args, strings.NewReader(""), pw, r.stderr)
 		pw.Close()
 		r.done <- code
 	}()
@@ -496,7 +496,7 @@ func TestWatchErrors(t *testing.T) {
 				t.Skipf("named mappings are not supported on %s", runtime.GOOS)
 			}
 			var stdout, stderr bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &stdout, &stderr)
+			code := Run(tt.args, strings.NewReader(""), &stdout, &stderr)
 			if code != tt.wantCode || !strings.Contains(stderr.String(), tt.wantErr) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), tt.wantCode, tt.wantErr)
 			}
@@ -513,7 +513,7 @@ func TestWatchDurationEndsQuietly(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"watch", "--duration", "20ms", "--interval", "1ms", path}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+	if code := Run([]string{"watch", "--duration", "20ms", "--interval", "1ms", path}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Errorf("exit %d, want 0; stderr %q", code, stderr.String())
 	}
 	if stdout.Len() != 0 {
