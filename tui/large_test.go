@@ -1,13 +1,15 @@
-package main
+package tui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/mmhex/mmhex/internal/testdir"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
 )
 
@@ -54,7 +56,7 @@ func TestAppPastTwoAndFourGiB(t *testing.T) {
 			m, path := openSparse(t, tt.size, tt.at, planted)
 			needle := tt.at + 0x12345
 			testdir.WriteAt(t, path, needle, "needle")
-			s := runSim(t, m, loadKeys(t, "default", ""), appOptions{})
+			s := runSim(t, m, loadKeys(t, "default", ""), Options{})
 
 			s.prompt(key(tcell.KeyCtrlG), "goto: ", fmt.Sprintf("%#x", tt.at))
 			s.waitFor(offsetRow(tt.size, tt.at) + "6d 6d 68 65 78 20 70 6c  61 6e 74 65 64 20 69 74 │ mmhex planted it")
@@ -93,11 +95,11 @@ func TestLivePastTwoAndFourGiB(t *testing.T) {
 	for _, tt := range pastTwoGiB {
 		t.Run(tt.name, func(t *testing.T) {
 			m, path := openSparse(t, tt.size, tt.at, "")
-			s := runLiveSim(t, m, target{path: path}, 1<<20, "default")
+			s := runLiveSim(t, m, live.Config{Label: filepath.Base(path), Window: 1 << 20}, "default")
 			s.prompt(key(tcell.KeyCtrlG), "goto: ", fmt.Sprintf("%#x", tt.at))
 			s.waitFor(fmt.Sprintf("hex  0x%X (%d)", tt.at, tt.at))
 			s.a.liveTick() // the view left the watched window: a new one is taken around it
-			if w := s.a.live.watcher(); w.Offset() > tt.at || w.Offset()+w.Len() <= tt.at {
+			if w := s.a.live.Watcher(); w.Offset() > tt.at || w.Offset()+w.Len() <= tt.at {
 				t.Fatalf("watching [%#x, +%d), want a window around %#x", w.Offset(), w.Len(), tt.at)
 			}
 
