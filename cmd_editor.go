@@ -276,11 +276,15 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 // message.
 func (a *app) flushOnExit(io stdio) string {
 	a.ed.CancelSearch()
-	n, err := a.ed.Flush()
+	r, err := a.ed.Flush()
+	n := r.Flushed
 	switch {
 	case err != nil:
 		fmt.Fprintf(io.err, "mmhex: %v\n", err)
 		return "; flushing the edits failed (they are in the page cache, which the OS writes back)"
+	case r.Lost > 0 || r.Replaced && n > 0:
+		fmt.Fprintf(io.err, "mmhex: %s\n", flushText(r, a.ed.Name(), "changed byte"))
+		return "; " + flushText(r, a.ed.Name(), "changed byte")
 	case n == 0:
 		return ""
 	case !a.ed.FileBacked():
