@@ -93,10 +93,10 @@ func (e *Editor) write(off int64, old, new []byte, run bool) error {
 
 // store writes pattern repeated over n bytes from off and marks them unflushed, and returns how
 // many bytes it wrote. It is the one place the editor writes to the storage, so it is where a
-// write that the file cannot take now is refused (see writable). It writes in chunks, so a fill of any size needs little memory besides
-// its undo record.
+// write the file cannot take now is refused (see canWrite). It writes in chunks, so a fill of any
+// size needs little memory besides its undo record.
 func (e *Editor) store(off, n int64, pattern []byte) (int64, error) {
-	if err := e.writable(Range{off, off + n}); err != nil {
+	if err := e.canWrite(Range{off, off + n}); err != nil {
 		return 0, err
 	}
 	if int64(len(pattern)) == n {

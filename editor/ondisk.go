@@ -142,7 +142,7 @@ func (e *Editor) diskNote() string {
 		case old < e.size:
 			notes = append(notes, fmt.Sprintf("%s grew back to %s", name, size))
 		case d.current > e.size:
-			notes = append(notes, fmt.Sprintf("%s grew to %s: reopen it to see past %s", name, size, byteconv.FormatSize(e.size)))
+			notes = append(notes, fmt.Sprintf("%s is now %s: reopen it to see past %s", name, size, byteconv.FormatSize(e.size)))
 		}
 	}
 	return strings.Join(notes, "; ")
@@ -150,10 +150,10 @@ func (e *Editor) diskNote() string {
 
 func (e *Editor) baseName() string { return filepath.Base(e.st.Name()) }
 
-// writable refuses writing rs when the object cannot take them now: its path names another
+// canWrite refuses writing rs when the object cannot take them now: its path names another
 // file, or the ranges pass the end of a file that shrank. It looks at the size first (one fstat),
 // so a write never counts on an old one. Every write to the storage passes here.
-func (e *Editor) writable(rs ...Range) error {
+func (e *Editor) canWrite(rs ...Range) error {
 	if err := e.refreshSize(); err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (e *Editor) checkStep(s step, verb, since, writer string, want func(change)
 	for i, c := range s.changes {
 		rs[i] = Range{c.off, c.off + int64(len(c.old))}
 	}
-	if err := e.writable(rs...); err != nil {
+	if err := e.canWrite(rs...); err != nil {
 		return err
 	}
 	return e.unchanged(s, verb, since, writer, want)

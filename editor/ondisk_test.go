@@ -133,6 +133,25 @@ func TestShrinkSeenLostAndGrownBack(t *testing.T) {
 	}
 }
 
+func TestSizeNotes(t *testing.T) {
+	f := newFile(t, seq(8192))
+	for _, step := range []struct {
+		size int64
+		note string
+	}{
+		{100, "data.bin shrank to 100 bytes: the bytes past it are gone"},
+		{200, "data.bin grew to 200 bytes"},
+		{8192, "data.bin grew back to 8192 bytes"},
+		{9000, "data.bin is now 9000 bytes: reopen it to see past 8192 bytes"},
+		{9000, ""},
+	} {
+		truncate(t, f.path, step.size)
+		if note, err := f.CheckStorage(); note != step.note || err != nil {
+			t.Errorf("at %d bytes: CheckStorage() = %q, %v; want %q", step.size, note, err, step.note)
+		}
+	}
+}
+
 func TestTruncatedToZeroFlushesNothing(t *testing.T) {
 	f := newFile(t, seq(8192))
 	mustEdit(t, f.Editor)
