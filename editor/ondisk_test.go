@@ -167,50 +167,66 @@ func TestTruncatedToZeroFlushesNothing(t *testing.T) {
 }
 
 func TestReplacedFile(t *testing.T) {
-	f := newFile(t, seq(64))
-	clock := time.Unix(1000, 0)
-	f.now = func() time.Time { return clock }
-	if note, err := f.CheckStorage(); note != "" || err != nil {
-		t.Fatalf("CheckStorage() = %q, %v before anything happened", note, err)
-	}
-	mustEdit(t, f.Editor)
-	typeHex(t, f.Editor, "aabb")
-	other := filepath.Join(filepath.Dir(f.path), "other.bin")
 	otherBytes := []byte("the other file's bytes")
-	if err := os.WriteFile(other, otherBytes, 0o644); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		// replace does to path what another process would; it leaves what path holds then.
+		replace func(path string) ([]byte, error)
+	}{
+		{"another file renamed over it", func(path string) ([]byte, error) {
+			other := filepath.Join(filepath.Dir(path), "other.bin")
+			if err := os.WriteFile(other, otherBytes, 0o644); err != nil {
+				return nil, err
+			}
+			return otherBytes, os.Rename(other, path)
+		}},
+		{"renamed away", func(path string) ([]byte, error) { return nil, os.Rename(path, path+".old") }},
 	}
-	if err := os.Rename(other, f.path); err != nil {
-		if runtime.GOOS == "windows" {
-			t.Skipf("Windows refuses to replace a mapped file: %v", err)
-		}
-		t.Fatal(err)
-	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFile(t, seq(64))
+			clock := time.Unix(1000, 0)
+			f.now = func() time.Time { return clock }
+			if note, err := f.CheckStorage(); note != "" || err != nil {
+				t.Fatalf("CheckStorage() = %q, %v before anything happened", note, err)
+			}
+			mustEdit(t, f.Editor)
+			typeHex(t, f.Editor, "aabb")
+			holds, err := tt.replace(f.path)
+			if err != nil {
+				if runtime.GOOS == "windows" {
+					t.Skipf("Windows refuses this while the file is mapped: %v", err)
+				}
+				t.Fatal(err)
+			}
 
-	// A frame looks at the identity at most once a second.
-	if note, _ := f.CheckStorage(); note != "" {
-		t.Errorf("CheckStorage() within the second = %q, want no look yet", note)
-	}
-	clock = clock.Add(identityCheckEvery)
-	note, err := f.CheckStorage()
-	if err != nil || !strings.Contains(note, "data.bin was replaced or removed on disk") {
-		t.Errorf("CheckStorage() = %q, %v; want it to say data.bin was replaced or removed", note, err)
-	}
-	if !f.Status().Replaced {
-		t.Error("Status().Replaced = false, want true")
-	}
-	if _, err := f.TypeHex('c'); !errors.Is(err, ErrReplaced) {
-		t.Errorf("typing after the replacement = %v, want ErrReplaced", err)
-	}
-	if err := f.Undo(); !errors.Is(err, ErrReplaced) {
-		t.Errorf("Undo after the replacement = %v, want ErrReplaced", err)
-	}
-	r, err := f.Flush()
-	if want := (FlushReport{Flushed: 2, Replaced: true}); err != nil || r != want {
-		t.Fatalf("Flush() = %+v, %v; want %+v", r, err, want)
-	}
-	if got := onDiskBytes(t, f.path); !bytes.Equal(got, otherBytes) {
-		t.Errorf("data.bin holds %q, want the other file's bytes untouched", got)
+			// A frame looks at the identity at most once a second.
+			if note, _ := f.CheckStorage(); note != "" {
+				t.Errorf("CheckStorage() within the second = %q, want no look yet", note)
+			}
+			clock = clock.Add(identityCheckEvery)
+			note, err := f.CheckStorage()
+			if err != nil || !strings.Contains(note, "data.bin was replaced or removed on disk") {
+				t.Errorf("CheckStorage() = %q, %v; want it to say data.bin was replaced or removed", note, err)
+			}
+			if !f.Status().Replaced {
+				t.Error("Status().Replaced = false, want true")
+			}
+			if _, err := f.TypeHex('c'); !errors.Is(err, ErrReplaced) {
+				t.Errorf("typing after the replacement = %v, want ErrReplaced", err)
+			}
+			if err := f.Undo(); !errors.Is(err, ErrReplaced) {
+				t.Errorf("Undo after the replacement = %v, want ErrReplaced", err)
+			}
+			r, err := f.Flush()
+			if want := (FlushReport{Flushed: 2, Replaced: true}); err != nil || r != want {
+				t.Fatalf("Flush() = %+v, %v; want %+v", r, err, want)
+			}
+			got, err := os.ReadFile(f.path)
+			if holds == nil && !errors.Is(err, os.ErrNotExist) || holds != nil && !bytes.Equal(got, holds) {
+				t.Errorf("data.bin holds %q, %v; want %q untouched", got, err, holds)
+			}
+		})
 	}
 }
 
