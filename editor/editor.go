@@ -25,6 +25,11 @@ type Storage interface {
 	WriteAt(p []byte, off int64) (int, error)
 	Scan(off, length int64, overlap int, fn func(chunk []byte, at int64) error) error
 	Flush(off, length int64) error
+	// CurrentSize is the size the object has now, one system call: another process may have
+	// truncated or extended it since it was mapped.
+	CurrentSize() (int64, error)
+	// Replaced reports whether the object's path names another file now, or none.
+	Replaced() (bool, error)
 }
 
 // Errors callers tell apart with errors.Is.
@@ -89,11 +94,15 @@ type Editor struct {
 	bookmarks []Bookmark
 	foreign   []Highlight
 	search    searchState
+
+	disk onDisk
 }
 
 // New returns an editor over st in view mode with the cursor at offset 0.
 func New(st Storage) *Editor {
-	return &Editor{st: st, now: time.Now, size: st.Size(), rows: 1, cols: defaultCols}
+	size := st.Size()
+	return &Editor{st: st, now: time.Now, size: size, rows: 1, cols: defaultCols,
+		disk: onDisk{current: size, announced: size}}
 }
 
 // Name returns the path or mapping name of the storage.
@@ -113,7 +122,24 @@ func (e *Editor) Writable() bool { return e.st.Writable() }
 func (e *Editor) FileBacked() bool { return e.st.FileBacked() }
 
 // ReadAt reads from the storage; with ViewState it makes the Editor the widget's byte source.
-func (e *Editor) ReadAt(p []byte, off int64) (int, error) { return e.st.ReadAt(p, off) }
+// Bytes past the end of a file that shrank, as of the last look (CheckStorage), are not read: the
+// error wraps ErrGone and n counts the bytes before them, so the view draws them as unreadable.
+func (e *Editor) ReadAt(p []byte, off int64) (int, error) {
+	e.mu.Lock()
+	err := e.reach(Range{off, off + int64(len(p))})
+	current := e.disk.current
+	e.mu.Unlock()
+	if err == nil {
+		return e.st.ReadAt(p, off)
+	}
+	n := max(0, min(int64(len(p)), current-off))
+	if n > 0 {
+		if k, rerr := e.st.ReadAt(p[:n], off); rerr != nil {
+			return k, rerr
+		}
+	}
+	return int(n), err
+}
 
 // ViewState records the visible rows and the bytes per row, scrolls so that the cursor is visible,
 // and returns a snapshot for drawing one frame.
@@ -182,6 +208,11 @@ type Status struct {
 	Unflushed int64
 	// Searching is true while a search runs in the background.
 	Searching bool
+	// Current is the size the file had at the last look (CheckStorage): below Size after another
+	// process truncated it, when the bytes from Current on are gone.
+	Current int64
+	// Replaced is true when, at the last look, the file's path named another file or none.
+	Replaced bool
 }
 
 // Status returns a snapshot for the status bar.
@@ -200,6 +231,8 @@ func (e *Editor) Status() Status {
 		Selection:  e.selection,
 		Unflushed:  e.unflushedBytes(),
 		Searching:  e.search.cancel != nil,
+		Current:    e.disk.current,
+		Replaced:   e.disk.replaced,
 	}
 }
 
@@ -504,9 +537,20 @@ func (e *Editor) Insert() error { return fmt.Errorf("editor: cannot insert: %w",
 // Delete refuses: a mapping cannot shrink. The error says what to do instead.
 func (e *Editor) Delete() error { return fmt.Errorf("editor: cannot delete: %w", ErrFixedSize) }
 
-// read fills p from off, wrapping a storage failure (such as the file shrinking underneath).
+// read fills p from off, wrapping a storage failure. Bytes past the end of a file that shrank
+// are refused with ErrGone; when a read fails, the size is looked at again, since a truncation
+// since the last look is the likely cause.
 func (e *Editor) read(p []byte, off int64) error {
+	r := Range{off, off + int64(len(p))}
+	if err := e.reach(r); err != nil {
+		return err
+	}
 	if _, err := e.st.ReadAt(p, off); err != nil {
+		if e.refreshSize() == nil {
+			if gone := e.reach(r); gone != nil {
+				return gone
+			}
+		}
 		return fmt.Errorf("editor: read %d bytes at 0x%X: %w", len(p), off, err)
 	}
 	return nil

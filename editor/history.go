@@ -92,9 +92,13 @@ func (e *Editor) write(off int64, old, new []byte, run bool) error {
 }
 
 // store writes pattern repeated over n bytes from off and marks them unflushed, and returns how
-// many bytes it wrote. It writes in chunks, so a fill of any size needs little memory besides
-// its undo record.
+// many bytes it wrote. It is the one place the editor writes to the storage, so it is where a
+// write the file cannot take now is refused (see canWrite). It writes in chunks, so a fill of any
+// size needs little memory besides its undo record.
 func (e *Editor) store(off, n int64, pattern []byte) (int64, error) {
+	if err := e.canWrite(Range{off, off + n}); err != nil {
+		return 0, err
+	}
 	if int64(len(pattern)) == n {
 		if err := e.storeChunk(pattern, off); err != nil {
 			return 0, err
@@ -123,8 +127,9 @@ func (e *Editor) storeChunk(p []byte, off int64) error {
 	return nil
 }
 
-// Undo writes back the bytes of the last action and moves the cursor to where it began. If a
-// write fails (the file shrank underneath), the step stays to be undone again.
+// Undo writes back the bytes of the last action and moves the cursor to where it began. It is
+// refused, and the step stays to be undone, when another process changed those bytes since
+// (undo would destroy its write) or the file cannot take the write (it shrank, or was replaced).
 func (e *Editor) Undo() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -134,6 +139,9 @@ func (e *Editor) Undo() error {
 		return ErrNothingToUndo
 	}
 	s := h.undo[len(h.undo)-1]
+	if err := e.checkStep(s, "undo", "edit", "you", func(c change) []byte { return c.new }); err != nil {
+		return err
+	}
 	for i := len(s.changes) - 1; i >= 0; i-- {
 		c := s.changes[i]
 		if _, err := e.store(c.off, int64(len(c.old)), c.old); err != nil {
@@ -146,7 +154,7 @@ func (e *Editor) Undo() error {
 	return nil
 }
 
-// Redo writes again the bytes of the last undone action.
+// Redo writes again the bytes of the last undone action; it is refused as Undo is.
 func (e *Editor) Redo() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -156,6 +164,9 @@ func (e *Editor) Redo() error {
 		return ErrNothingToRedo
 	}
 	s := h.redo[len(h.redo)-1]
+	if err := e.checkStep(s, "redo", "undo", "undo", func(c change) []byte { return c.old }); err != nil {
+		return err
+	}
 	for _, c := range s.changes {
 		if _, err := e.store(c.off, int64(len(c.old)), c.new); err != nil {
 			return err
@@ -200,26 +211,35 @@ func (e *Editor) UnflushedRanges() []Range {
 	return slices.Clone(e.unflushed)
 }
 
-// Flush makes the unflushed ranges durable (msync and fsync, or their Windows twins) and returns
-// how many bytes it flushed. It flushes the span from the first range to the last in one call, so
-// scattered edits cost one fsync, not one each; the system writes only the pages that are dirty.
-// The history survives: undo after a flush writes the old bytes back, which makes them unflushed
-// again. If the flush fails, the ranges stay unflushed.
-func (e *Editor) Flush() (int64, error) {
+// Flush makes the unflushed ranges durable (msync and fsync, or their Windows twins) and reports
+// what it did. It flushes the span from the first range to the last in one call, so scattered
+// edits cost one fsync, not one each; the system writes only the pages that are dirty. It looks at
+// the file first: changed bytes past the end of a file another process truncated are counted as
+// lost, never as flushed, and a path that names another file now is reported. The history
+// survives: undo after a flush writes the old bytes back, which makes them unflushed again. If
+// the flush fails, the ranges stay unflushed.
+func (e *Editor) Flush() (FlushReport, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.history.endRun()
-	if len(e.unflushed) == 0 {
-		return 0, nil
+	if err := e.refreshSize(); err != nil {
+		return FlushReport{}, err
 	}
-	span := Range{e.unflushed[0].Start, e.unflushed[len(e.unflushed)-1].End}
-	if err := e.st.Flush(span.Start, span.Len()); err != nil {
-		return 0, fmt.Errorf("editor: flush 0x%X..0x%X: %w", span.Start, span.End, err)
+	e.checkIdentity(true)
+	r := FlushReport{Lost: e.disk.lost, ShrankTo: e.disk.lostTo, Replaced: e.disk.replaced}
+	if len(e.unflushed) > 0 {
+		span := Range{e.unflushed[0].Start, e.unflushed[len(e.unflushed)-1].End}
+		if err := e.st.Flush(span.Start, span.Len()); err != nil {
+			return FlushReport{}, fmt.Errorf("editor: flush 0x%X..0x%X: %w", span.Start, span.End, err)
+		}
+		r.Flushed = e.unflushedBytes()
+		e.unflushed = nil
 	}
-	var flushed int64
-	for _, r := range e.unflushed {
-		flushed += r.Len()
+	// The report tells of the loss and the replacement, so CheckStorage need not tell them again.
+	if r.Lost > 0 {
+		e.disk.announced = e.disk.current
 	}
-	e.unflushed = nil
-	return flushed, nil
+	e.disk.announcedReplaced = e.disk.replaced
+	e.disk.lost, e.disk.lostTo = 0, 0
+	return r, nil
 }

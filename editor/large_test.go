@@ -26,8 +26,8 @@ func TestEditPastFourGiB(t *testing.T) {
 	}
 	mustEdit(t, e)
 	typeHex(t, e, "c0de")
-	if n, err := e.Flush(); err != nil || n != 2 {
-		t.Fatalf("Flush = %d, %v; want 2 bytes flushed", n, err)
+	if r, err := e.Flush(); err != nil || r.Flushed != 2 {
+		t.Fatalf("Flush = %+v, %v; want 2 bytes flushed", r, err)
 	}
 	if got := testdir.ReadAt(t, path, at, 2); got != "\xc0\xde" {
 		t.Fatalf("file at 0x%X = % x, want c0 de", int64(at), got)

@@ -289,18 +289,38 @@ func (a *app) jumpBookmark(jump func() (editor.Bookmark, error)) error {
 }
 
 func (a *app) flush() error {
-	n, err := a.ed.Flush()
+	r, err := a.ed.Flush()
+	n := r.Flushed
 	switch {
 	case err != nil:
 		return err
+	case r.Lost > 0 || r.Replaced:
+		a.message, a.isError = flushText(r, a.ed.Name(), "byte"), true
 	case n == 0:
 		a.say("nothing to flush")
 	case !a.ed.FileBacked():
 		a.say(fmt.Sprintf("nothing to flush: a named mapping has no file, and the changes (%s) are in shared memory already", byteconv.Count(n, "byte")))
 	default:
-		a.say(fmt.Sprintf("flushed %s to %s", byteconv.Count(n, "byte"), a.ed.Name()))
+		a.say(flushText(r, a.ed.Name(), "byte"))
 	}
 	return nil
+}
+
+// flushText says what a flush did, counting the bytes as noun ("byte", "changed byte"): where
+// they went, and the changed bytes it could not write because another process truncated the
+// file or put another file in its place.
+func flushText(r editor.FlushReport, name, noun string) string {
+	text := fmt.Sprintf("flushed %s to %s", byteconv.Count(r.Flushed, noun), name)
+	switch {
+	case r.Replaced && r.Flushed > 0:
+		text = fmt.Sprintf("%s was replaced or removed on disk: your %s went to the old file, which that name no longer reaches", name, byteconv.Count(r.Flushed, noun))
+	case r.Replaced:
+		text = fmt.Sprintf("nothing to flush, and %s was replaced or removed on disk: edits would reach only the old file, which that name no longer reaches", name)
+	}
+	if r.Lost > 0 {
+		text += fmt.Sprintf("; %s past the end were lost when %s shrank to %s", byteconv.Count(r.Lost, "changed byte"), name, byteconv.Count(r.ShrankTo, "byte"))
+	}
+	return text
 }
 
 func (a *app) commandPrompt() error {

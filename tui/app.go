@@ -420,8 +420,14 @@ func (a *app) check(err error) {
 // unbound.
 func (a *app) keyFor(action string) string { return firstKey(a.km, action) }
 
-// refresh brings the status bar and the inspector up to date before each frame.
+// refresh brings the status bar and the inspector up to date before each frame. It looks at the
+// file first (one fstat), so a truncation or replacement by another process is said at once.
 func (a *app) refresh() {
+	if note, err := a.ed.CheckStorage(); err != nil {
+		a.fail(err)
+	} else if note != "" {
+		a.message, a.isError = note, true
+	}
 	st := a.ed.Status()
 	mode := "VIEW"
 	switch {
@@ -431,6 +437,9 @@ func (a *app) refresh() {
 		mode = "EDIT"
 	}
 	left := mode + "  " + filepath.Base(st.Name)
+	if st.Replaced {
+		left += "  REPLACED ON DISK"
+	}
 	switch {
 	case st.Unflushed > 0 && st.FileBacked:
 		left += fmt.Sprintf("  %d unflushed", st.Unflushed)
@@ -460,7 +469,11 @@ func (a *app) refresh() {
 	if st.Column == editor.TextColumn {
 		column = "text"
 	}
-	right := fmt.Sprintf("%s  0x%X (%d) / %d", column, st.Cursor, st.Cursor, st.Size)
+	size := fmt.Sprint(st.Size)
+	if st.Current < st.Size {
+		size = fmt.Sprintf("%d (shrank from %d)", st.Current, st.Size)
+	}
+	right := fmt.Sprintf("%s  0x%X (%d) / %s", column, st.Cursor, st.Cursor, size)
 	if sel := st.Selection; !sel.Empty() {
 		right = fmt.Sprintf("sel %d B  ", sel.Len()) + right
 	}

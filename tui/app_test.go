@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -535,26 +536,145 @@ func TestAppTerminalPaste(t *testing.T) {
 	s.wantFile(patched(data, 0, 0xDE, 0xAD, 0xBE, 0xEF))
 }
 
-func TestAppFileShrinks(t *testing.T) {
-	data := make([]byte, 5*4096)
-	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
-	s.keys(key(tcell.KeyCtrlG))
-	s.waitFor("goto: ")
-	s.typeText("0x4000")
-	s.keys(key(tcell.KeyEnter))
-	s.waitFor("0x4000 (16384)")
-	if err := os.Truncate(s.path, 100); err != nil {
-		t.Skipf("this OS refuses to truncate a mapped file: %v", err)
+// waitForWords waits until the screen shows text, allowing for a message wrapped over rows:
+// both are compared word by word.
+func (s *simApp) waitForWords(text string) {
+	s.t.Helper()
+	want := strings.Join(strings.Fields(text), " ")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		screen := s.screen()
+		if strings.Contains(strings.Join(strings.Fields(screen), " "), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the screen never showed %q; it shows:\n%s", text, screen)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// shrinkUnder truncates the file under the running app to size, or skips the test where the OS
+// refuses (Windows refuses to truncate a file that has a mapped view).
+func (s *simApp) shrinkUnder(size int64) {
+	s.t.Helper()
+	if err := os.Truncate(s.path, size); err != nil {
+		if runtime.GOOS == "windows" {
+			s.t.Skipf("Windows refuses to truncate a mapped file: %v", err)
+		}
+		s.t.Fatal(err)
+	}
+}
+
+func TestAppFileShrinks(t *testing.T) {
+	data := bytes.Repeat([]byte{0x41}, 8192)
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
+	s.prompt(key(tcell.KeyCtrlG), "goto: ", "0x64")
+	s.waitFor("0x64 (100) / 8192")
+	s.shrinkUnder(100)
+	// The next frame looks at the size: it says so, shows the new size and the bytes past it as
+	// gone, although they are in the last mapped page (which reads as zeros, not a fault).
+	s.redraw()
+	s.waitFor("data.bin shrank to 100 bytes: the bytes past it are gone")
+	s.waitFor("0x64 (100) / 100 (shrank from 8192)")
+	s.waitFor("00000060 │ 41 41 41 41 ?? ?? ?? ??")
+	s.waitFor("│ AAAA????????????")
+
 	s.keys(key(tcell.KeyInsert))
 	s.waitFor("EDIT")
-	s.typeText("1")
-	s.waitFor("the file shrank underneath")
-	s.waitFor("00004000 │ ?? ??")
+	s.typeText("11")
+	s.waitFor("0x64 is past the end: data.bin shrank to 100 bytes")
+	s.keys(key(tcell.KeyCtrlS))
+	s.waitFor("nothing to flush")
+	s.wantFile(data[:100])
+
+	// Grown back, the bytes can be edited again.
+	s.shrinkUnder(8192)
+	s.redraw()
+	s.waitFor("data.bin grew back to 8192 bytes")
+	s.waitFor("00000060 │ 41 41 41 41 00 00")
+	s.typeText("ff")
+	s.waitFor("1 unflushed")
+	s.keys(key(tcell.KeyCtrlS))
+	s.waitFor("flushed 1 byte to")
 	s.keys(key(tcell.KeyCtrlQ))
 	if _, err := s.quit(); err != nil {
 		t.Errorf("quit after the file shrank: %v", err)
 	}
+	want := append(bytes.Clone(data[:100]), make([]byte, 8192-100)...)
+	want[0x64] = 0xFF
+	s.wantFile(want)
+}
+
+func TestAppFlushCountsOnlyWhatItWrote(t *testing.T) {
+	tests := []struct {
+		name   string
+		size   int64
+		flush  string // what Ctrl-S says, past the "flushed" part
+		quit   string // what quitting prints, with the edit typed after the flush
+		edited bool   // whether the edit typed after the flush is in the file
+	}{
+		{"to 100 bytes", 100, "flushed 1 byte to %[1]s; 2 changed bytes past the end were lost when %[1]s shrank to 100 bytes", "mmhex: flushed 1 changed byte to %[1]s", true},
+		{"to 0 bytes", 0, "flushed 0 bytes to %[1]s; 3 changed bytes past the end were lost when %[1]s shrank to 0 bytes", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startSim(t, make([]byte, 8192), "default", mmap.ReadWrite, Options{})
+			s.keys(key(tcell.KeyInsert))
+			s.waitFor("EDIT")
+			s.typeText("aa")
+			s.prompt(key(tcell.KeyCtrlG), "goto: ", "0x200")
+			s.typeText("bbcc")
+			s.waitFor("3 unflushed")
+			s.shrinkUnder(tt.size)
+			s.keys(key(tcell.KeyCtrlS))
+			s.waitForWords(fmt.Sprintf(tt.flush, s.path))
+			s.prompt(key(tcell.KeyCtrlG), "goto: ", "0x10")
+			s.typeText("dd")
+			s.keys(key(tcell.KeyCtrlQ))
+			out, err := s.quit()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.quit == "" && out != "" || tt.quit != "" && !strings.Contains(out, fmt.Sprintf(tt.quit, s.path)) {
+				t.Errorf("quit printed %q, want %q", out, tt.quit)
+			}
+			want := make([]byte, tt.size)
+			if tt.edited {
+				want[0], want[0x10] = 0xAA, 0xDD
+			}
+			s.wantFile(want)
+		})
+	}
+}
+
+func TestAppReplacedFile(t *testing.T) {
+	s := startSim(t, make([]byte, 64), "default", mmap.ReadWrite, Options{})
+	s.keys(key(tcell.KeyInsert))
+	s.waitFor("EDIT")
+	s.typeText("aabb")
+	s.waitFor("2 unflushed")
+	other := filepath.Join(filepath.Dir(s.path), "other.bin")
+	if err := os.WriteFile(other, []byte("other"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(other, s.path); err != nil {
+		if runtime.GOOS == "windows" {
+			t.Skipf("Windows refuses to replace a mapped file: %v", err)
+		}
+		t.Fatal(err)
+	}
+	s.keys(key(tcell.KeyCtrlS))
+	s.waitForWords(s.path + " was replaced or removed on disk: your 2 bytes went to the old file, which that name no longer reaches")
+	s.typeText("c")
+	s.waitForWords("cannot write: data.bin was replaced or removed on disk")
+	s.keys(key(tcell.KeyEscape))
+	s.waitFor("VIEW  data.bin  REPLACED ON DISK")
+	s.keys(key(tcell.KeyCtrlQ))
+	if _, err := s.quit(); err != nil {
+		t.Fatal(err)
+	}
+	s.wantFile([]byte("other"))
 }
 
 func TestAppPanicFlushesAndReports(t *testing.T) {

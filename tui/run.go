@@ -142,11 +142,15 @@ func (e *signalStop) ExitCode() int {
 // message.
 func (a *app) flushOnExit(errOut io.Writer) string {
 	a.ed.CancelSearch()
-	n, err := a.ed.Flush()
+	r, err := a.ed.Flush()
+	n := r.Flushed
 	switch {
 	case err != nil:
 		fmt.Fprintf(errOut, "mmhex: %v\n", err)
 		return "; flushing the edits failed (they are in the page cache, which the OS writes back)"
+	case r.Lost > 0 || r.Replaced && n > 0:
+		fmt.Fprintf(errOut, "mmhex: %s\n", flushText(r, a.ed.Name(), "changed byte"))
+		return "; " + flushText(r, a.ed.Name(), "changed byte")
 	case n == 0:
 		return ""
 	case !a.ed.FileBacked():
