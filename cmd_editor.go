@@ -104,7 +104,21 @@ func runEditor(args []string, io stdio) error {
 		st = liveStorage{Mapping: m, l: opts.live}
 	}
 	a := newApp(editor.New(st), km, opts)
-	return a.runInTerminal(nil, io)
+	screen, err := newTerminalScreen(a.droppedInput)
+	if err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return a.runInTerminal(screen, io)
+}
+
+// droppedInput tells the user that the terminal sent n bytes that are not UTF-8, which utf8Tty
+// dropped: if they were part of a paste, what was pasted lacks them.
+func (a *app) droppedInput(n int) {
+	// utf8Tty calls it from tcell's input goroutine, which the UI goroutine may be waiting for.
+	go a.tv.QueueUpdateDraw(func() {
+		a.fail(fmt.Errorf("dropped %s the terminal sent that %s not UTF-8; if you pasted, check what was written",
+			counted(int64(n), "byte"), plural(n, "is", "are")))
+	})
 }
 
 // loadKeymap builds the keymap of the preset with the user's key file, if there is one, laid over
@@ -186,31 +200,23 @@ func (a *app) recoverCrash() {
 	}
 }
 
+// stopGrace is how long the UI may take to stop after a signal before the terminal is given
+// back without it.
+const stopGrace = 5 * time.Second
+
 // runInTerminal runs the editor until the user quits or a signal arrives, then flushes the
 // unflushed edits and reports them. The terminal is restored on every way out: tview finalizes
-// the screen when Run returns or panics, a signal stops the application the same way, and a
-// panic in another goroutine is handed to the UI goroutine (recoverCrash). A nil screen means the
-// real terminal.
+// the screen when Run returns or panics, a signal stops the application the same way (or
+// handleSignals gives the terminal back itself), and a panic in another goroutine is handed to
+// the UI goroutine (recoverCrash). A nil screen means one set with SetScreen already.
 func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
-	defer signal.Stop(signals)
-	stopped := make(chan struct{})
+	rescue := saveTerminal(io.in, io.out)
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt, syscall.SIGQUIT, syscall.SIGABRT)
+	uiStopped, stopped := make(chan struct{}), make(chan struct{})
 	defer close(stopped)
-	go func() {
-		for {
-			select {
-			case sig := <-signals:
-				a.signal.Store(&sig)
-				// Stop does nothing before Run has made the screen; the queued Stop runs once
-				// the event loop starts (and waits forever if it has ended: a goroutine at exit).
-				a.tv.Stop()
-				go a.tv.QueueUpdate(a.tv.Stop)
-			case <-stopped:
-				return
-			}
-		}
-	}()
+	defer signal.Stop(signals) // before the handler goes: no signal may go unhandled
+	go a.handleSignals(signals, uiStopped, stopped, rescue, io)
 
 	defer func() {
 		p := recover()
@@ -230,7 +236,15 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 		}
 	}()
 	if screen != nil {
-		a.tv.SetScreen(screen)
+		// tview's SetScreen drops the error of the screen's Init, and turns the mouse and
+		// paste on only on a screen it makes itself.
+		checked := &initChecked{Screen: screen}
+		a.tv.SetScreen(checked)
+		if checked.err != nil {
+			return fmt.Errorf("terminal: %w", checked.err)
+		}
+		screen.EnableMouse()
+		screen.EnablePaste()
 	}
 	stopLive := func() {}
 	if a.live != nil {
@@ -257,19 +271,95 @@ func (a *app) runInTerminal(screen tcell.Screen, io stdio) (err error) {
 		defer stopLive() // on a panic, before the deferred flush above
 	}
 	runErr := a.tv.Run()
+	close(uiStopped)
 	stopLive() // no tick may poll or queue a draw while the edits are flushed
 	note := a.flushOnExit(io)
 	if runErr != nil {
 		return fmt.Errorf("terminal: %w%s", runErr, note)
 	}
 	if sig := a.signal.Load(); sig != nil {
-		code := 1
-		if s, ok := (*sig).(syscall.Signal); ok {
-			code = 128 + int(s)
-		}
-		return &exitError{code: code, err: fmt.Errorf("stopped by signal %v%s", *sig, note)}
+		return &exitError{code: signalStatus(*sig), err: fmt.Errorf("stopped by signal %v%s", *sig, note)}
 	}
 	return nil
+}
+
+// handleSignals ends the app on a signal. The first one stops the UI, and runInTerminal flushes
+// and reports. If the UI has not stopped within stopGrace (its event loop wedged), or a second
+// signal comes, the terminal is given back without it and the process exits at once: nothing
+// may keep the user's terminal. SIGQUIT and SIGABRT give the terminal back, then die the way Go
+// makes them die, with every goroutine's stack and exit status 2: that dump is what they are
+// sent for, wedged or not.
+func (a *app) handleSignals(signals <-chan os.Signal, uiStopped, done <-chan struct{}, rescue *terminalRescue, io stdio) {
+	var giveUp <-chan time.Time
+	restore := func() {
+		if uiStopped != nil {
+			rescue.restore()
+		}
+	}
+	const unflushed = "edits not flushed yet are in the mapping only (the OS writes a file's pages back in its own time)"
+	for {
+		select {
+		case sig := <-signals:
+			if sig == syscall.SIGQUIT || sig == syscall.SIGABRT {
+				restore()
+				fmt.Fprintf(io.err, "mmhex: %v: %s\n", sig, unflushed)
+				dieOf(sig)
+			}
+			if a.signal.CompareAndSwap(nil, &sig) {
+				// Stop waits for tcell's loops, so it runs apart. The queued Stop is for a signal
+				// before Run: Run then makes a new screen, and the queued Stop ends it.
+				go func() {
+					a.tv.Stop()
+					a.tv.QueueUpdate(a.tv.Stop)
+				}()
+				giveUp = time.After(stopGrace)
+				continue
+			}
+			restore()
+			fmt.Fprintf(io.err, "mmhex: stopped by a second signal (%v): %s\n", sig, unflushed)
+			os.Exit(signalStatus(sig))
+		case <-giveUp:
+			sig := *a.signal.Load()
+			restore()
+			fmt.Fprintf(io.err, "mmhex: stopped by signal %v, but the editor did not stop within %v: %s\n", sig, stopGrace, unflushed)
+			os.Exit(signalStatus(sig))
+		case <-uiStopped:
+			// The terminal is tview's to restore now, and the flush may take its time.
+			uiStopped, giveUp = nil, nil
+		case <-done:
+			return
+		}
+	}
+}
+
+// dieOf lets Go's own handler for sig end the process. Where sig cannot be raised, it exits with
+// the status Go gives.
+func dieOf(sig os.Signal) {
+	signal.Reset(sig)
+	if p, err := os.FindProcess(os.Getpid()); err == nil && p.Signal(sig) == nil {
+		select {}
+	}
+	os.Exit(2)
+}
+
+// signalStatus is the exit status of a process ended by sig, as a shell reports it.
+func signalStatus(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 1
+}
+
+// initChecked keeps the error of Init for runInTerminal: tview's SetScreen calls Init and
+// drops its error.
+type initChecked struct {
+	tcell.Screen
+	err error
+}
+
+func (s *initChecked) Init() error {
+	s.err = s.Screen.Init()
+	return s.err
 }
 
 // flushOnExit flushes what is unflushed, prints what it did, and returns a note for an error
