@@ -116,8 +116,11 @@ func runEditor(args []string, io stdio) error {
 func (a *app) droppedInput(n int) {
 	// utf8Tty calls it from tcell's input goroutine, which the UI goroutine may be waiting for.
 	go a.tv.QueueUpdateDraw(func() {
-		a.fail(fmt.Errorf("dropped %s the terminal sent that %s not UTF-8; if you pasted, check what was written",
-			counted(int64(n), "byte"), plural(n, "is", "are")))
+		what := "1 byte the terminal sent that is"
+		if n > 1 {
+			what = fmt.Sprintf("%d bytes the terminal sent that are", n)
+		}
+		a.fail(fmt.Errorf("dropped %s not UTF-8; if you pasted, check what was written", what))
 	})
 }
 
