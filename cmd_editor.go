@@ -104,6 +104,11 @@ func runEditor(args []string, io stdio) error {
 		st = liveStorage{Mapping: m, l: opts.live}
 	}
 	a := newApp(editor.New(st), km, opts)
+	if fi, err := os.Stat(t.path); err == nil && readOnlyNote == "" {
+		if note := rootEditsReadOnly(t, fi.Mode(), os.Geteuid()); note != "" {
+			a.say(note)
+		}
+	}
 	screen, err := newTerminalScreen(a.droppedInput)
 	if err != nil {
 		return fmt.Errorf("terminal: %w", err)
@@ -133,21 +138,87 @@ func loadKeymap(preset string) (*keymap.Keymap, error) {
 	if dir, err := os.UserConfigDir(); err == nil {
 		path = filepath.Join(dir, "mmhex", "keys.conf")
 	}
-	var km *keymap.Keymap
-	f, err := os.Open(path)
-	switch {
-	case path == "" || errors.Is(err, fs.ErrNotExist):
-		km, err = keymap.Load(preset, nil, "")
-	case err != nil:
+	f, err := openKeyFile(path)
+	if err != nil {
 		return nil, usageErrorf("key file %s: %v", path, err)
-	default:
-		defer f.Close()
-		km, err = keymap.Load(preset, f, path)
 	}
+	if f == nil {
+		km, err := keymap.Load(preset, nil, "")
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		return km, nil
+	}
+	defer f.Close()
+	km, err := keymap.Load(preset, f, path)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
 	return km, nil
+}
+
+// openKeyFile opens the key file at path, or returns nil when there is none we could read: no
+// path, no file, or a folder on the way we may not search (an unreadable $HOME under sudo -u).
+// A file that is there but cannot be read is an error, and so is anything but a regular file:
+// it is opened without blocking, so that a FIFO cannot stop the editor's start.
+func openKeyFile(path string) (*os.File, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, fs.ErrPermission) {
+		// Stat needs only the folders on the way: if it fails too, one of them is closed to us.
+		if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrPermission) {
+			return nil, nil
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("it is a %s, not a file: make it a file of \"action = key\" lines, or remove it", fileKind(fi.Mode()))
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// unwrapPath returns the OS's reason alone, for a message that names the file already.
+func unwrapPath(err error) error {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fileKind names the kind of a file that is not a regular file.
+func fileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "folder"
+	case mode&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case mode&fs.ModeSocket != 0:
+		return "socket"
+	case mode&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
+}
+
+// rootEditsReadOnly returns a note when root edits a file that has no write permission: root may
+// write it anyway, and should hear that the mode says otherwise, as vim says.
+func rootEditsReadOnly(t target, mode fs.FileMode, euid int) string {
+	if euid != 0 || mode.Perm()&0o222 != 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s is read-only (mode %04o); you are root, so edits are written anyway", t, mode.Perm())
 }
 
 // openForEditing maps the target read-write, or read-only when asked to or when writing is

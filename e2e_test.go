@@ -290,7 +290,11 @@ func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
 // signal sends sig to mmhex.
 func (tm *tmux) signal(sig syscall.Signal) {
 	tm.t.Helper()
-	if err := syscall.Kill(tm.pid(), sig); err != nil {
+	p, err := os.FindProcess(tm.pid())
+	if err == nil {
+		err = p.Signal(sig)
+	}
+	if err != nil {
 		tm.t.Fatal(err)
 	}
 }
@@ -427,7 +431,7 @@ func TestEndToEndSignalEndsWedgedEditor(t *testing.T) {
 					if _, err := os.Stat(status); err == nil {
 						break
 					}
-					syscall.Kill(pid, syscall.SIGTERM)
+					tm.signal(syscall.SIGTERM)
 				}
 			}
 			code, stderr := tm.exited()
