@@ -346,10 +346,11 @@ func TestEndToEndInvalidUTF8(t *testing.T) {
 // TestEndToEndQuitSignalsRestore sends SIGQUIT and SIGABRT: the terminal is restored, then Go
 // prints every goroutine's stack and exits with status 2, as it does by default.
 func TestEndToEndQuitSignalsRestore(t *testing.T) {
+	sessions := map[syscall.Signal]*tmux{syscall.SIGQUIT: newTmux(t), syscall.SIGABRT: newTmux(t)}
 	bin := buildBinary(t)
-	for _, sig := range []syscall.Signal{syscall.SIGQUIT, syscall.SIGABRT} {
+	for sig, tm := range sessions {
 		t.Run(sig.String(), func(t *testing.T) {
-			tm := newTmux(t)
+			tm.t = t
 			path, _ := copySample(t)
 			tm.start(bin, path)
 			tm.waitFor("00000000 │ 7f 45 4c 46")
