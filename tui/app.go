@@ -25,6 +25,8 @@ type Options struct {
 	Cols int // bytes per row; 0 fits the terminal
 	// ReadOnlyNote says why the session is read-only; "" when it is writable.
 	ReadOnlyNote string
+	// StartNote, if set, is the status bar's first message when ReadOnlyNote is not.
+	StartNote string
 	// Live is live mode, whose storage the editor writes through; nil when live mode is off.
 	Live *live.Live
 	// NoColor draws without colours (the NO_COLOR environment variable).
@@ -182,9 +184,12 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 	})
 	a.tv.SetAfterDrawFunc(func(tcell.Screen) { a.fading.Store(a.view.Fading()) })
 	ed.SetSearchNotify(a.postSearchReport)
-	if opts.ReadOnlyNote != "" {
+	switch {
+	case opts.ReadOnlyNote != "":
 		a.say("read-only, " + opts.ReadOnlyNote)
-	} else {
+	case opts.StartNote != "":
+		a.say(opts.StartNote)
+	default:
 		a.say(fmt.Sprintf("%s for the keys", a.keyFor("help.toggle")))
 	}
 	return a

@@ -210,7 +210,7 @@ func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts Options) *s
 	s := &simApp{t: t, a: New(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
 	s.a.tv.SetScreen(s.sim)
 	s.sim.SetSize(120, 40)
-	go func() { s.done <- s.a.Run(nil, s) }()
+	go func() { s.done <- s.a.Run(nil, nil, nil, s) }()
 	t.Cleanup(func() {
 		select {
 		case <-s.done:

@@ -39,31 +39,46 @@ func (a *app) recoverCrash() {
 	}
 }
 
-// Run runs the editor until the user quits or a signal arrives, then flushes the
-// unflushed edits and reports them. The terminal is restored on every way out: tview finalizes
-// the screen when Run returns or panics, a signal stops the application the same way, and a
-// panic in another goroutine is handed to the UI goroutine (recoverCrash). A nil screen means the
-// real terminal.
-func (a *app) Run(screen tcell.Screen, errOut io.Writer) (err error) {
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
-	defer signal.Stop(signals)
-	stopped := make(chan struct{})
-	defer close(stopped)
-	go func() {
-		for {
-			select {
-			case sig := <-signals:
-				a.signal.Store(&sig)
-				// Stop does nothing before Run has made the screen; the queued Stop runs once
-				// the event loop starts (and waits forever if it has ended: a goroutine at exit).
-				a.tv.Stop()
-				go a.tv.QueueUpdate(a.tv.Stop)
-			case <-stopped:
-				return
-			}
+// RunTerminal runs the editor on the terminal of in and out, read through utf8Tty.
+func (a *app) RunTerminal(in io.Reader, out, errOut io.Writer) error {
+	screen, err := newTerminalScreen(a.droppedInput)
+	if err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return a.Run(screen, in, out, errOut)
+}
+
+// droppedInput tells the user that the terminal sent n bytes that are not UTF-8, which utf8Tty
+// dropped: if they were part of a paste, what was pasted lacks them.
+func (a *app) droppedInput(n int) {
+	// utf8Tty calls it from tcell's input goroutine, which the UI goroutine may be waiting for.
+	go a.tv.QueueUpdateDraw(func() {
+		what := "1 byte the terminal sent that is"
+		if n > 1 {
+			what = fmt.Sprintf("%d bytes the terminal sent that are", n)
 		}
-	}()
+		a.fail(fmt.Errorf("dropped %s not UTF-8; if you pasted, check what was written", what))
+	})
+}
+
+// stopGrace is how long the UI may take to stop after a signal before the terminal is given
+// back without it.
+const stopGrace = 5 * time.Second
+
+// Run runs the editor on screen until the user quits or a signal arrives, then flushes the
+// unflushed edits and reports them. The terminal of in and out, if they are one, is restored on
+// every way out: tview finalizes the screen when Run returns or panics, a signal stops the
+// application the same way (or handleSignals gives the terminal back itself, when the UI is
+// wedged), and a panic in another goroutine is handed to the UI goroutine (recoverCrash). A nil
+// screen means one set with SetScreen already.
+func (a *app) Run(screen tcell.Screen, in io.Reader, out, errOut io.Writer) (err error) {
+	rescue := saveTerminal(in, out)
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGHUP, os.Interrupt, syscall.SIGQUIT, syscall.SIGABRT)
+	uiStopped, stopped := make(chan struct{}), make(chan struct{})
+	defer close(stopped)
+	defer signal.Stop(signals) // before the handler goes: no signal may go unhandled
+	go a.handleSignals(signals, uiStopped, stopped, rescue, errOut)
 
 	defer func() {
 		p := recover()
@@ -83,7 +98,15 @@ func (a *app) Run(screen tcell.Screen, errOut io.Writer) (err error) {
 		}
 	}()
 	if screen != nil {
-		a.tv.SetScreen(screen)
+		// tview's SetScreen drops the error of the screen's Init, and turns the mouse and
+		// paste on only on a screen it makes itself.
+		checked := &initChecked{Screen: screen}
+		a.tv.SetScreen(checked)
+		if checked.err != nil {
+			return fmt.Errorf("terminal: %w", checked.err)
+		}
+		screen.EnableMouse()
+		screen.EnablePaste()
 	}
 	stopLive := func() {}
 	if a.live != nil {
@@ -110,6 +133,7 @@ func (a *app) Run(screen tcell.Screen, errOut io.Writer) (err error) {
 		defer stopLive() // on a panic, before the deferred flush above
 	}
 	runErr := a.tv.Run()
+	close(uiStopped)
 	stopLive() // no tick may poll or queue a draw while the edits are flushed
 	note := a.flushOnExit(errOut)
 	if runErr != nil {
@@ -131,11 +155,84 @@ type signalStop struct {
 func (e *signalStop) Error() string { return fmt.Sprintf("stopped by signal %v%s", e.sig, e.note) }
 
 // ExitCode is the exit code the command ends with.
-func (e *signalStop) ExitCode() int {
-	if s, ok := e.sig.(syscall.Signal); ok {
+func (e *signalStop) ExitCode() int { return signalStatus(e.sig) }
+
+// handleSignals ends the app on a signal. The first one stops the UI, and Run flushes and
+// reports. If the UI has not stopped within stopGrace (its event loop wedged), or a second
+// signal comes, the terminal is given back without it and the process exits at once: nothing
+// may keep the user's terminal. SIGQUIT and SIGABRT give the terminal back, then die the way Go
+// makes them die, with every goroutine's stack and exit status 2: that dump is what they are
+// sent for, wedged or not.
+func (a *app) handleSignals(signals <-chan os.Signal, uiStopped, done <-chan struct{}, rescue *terminalRescue, errOut io.Writer) {
+	var giveUp <-chan time.Time
+	restore := func() {
+		if uiStopped != nil {
+			rescue.restore()
+		}
+	}
+	const unflushed = "edits not flushed yet are in the mapping only (the OS writes a file's pages back in its own time)"
+	for {
+		select {
+		case sig := <-signals:
+			if sig == syscall.SIGQUIT || sig == syscall.SIGABRT {
+				restore()
+				fmt.Fprintf(errOut, "mmhex: %v: %s\n", sig, unflushed)
+				dieOf(sig)
+			}
+			if a.signal.CompareAndSwap(nil, &sig) {
+				// Stop waits for tcell's loops, so it runs apart. The queued Stop is for a signal
+				// before Run: Run then makes a new screen, and the queued Stop ends it.
+				go func() {
+					a.tv.Stop()
+					a.tv.QueueUpdate(a.tv.Stop)
+				}()
+				giveUp = time.After(stopGrace)
+				continue
+			}
+			restore()
+			fmt.Fprintf(errOut, "mmhex: stopped by a second signal (%v): %s\n", sig, unflushed)
+			os.Exit(signalStatus(sig))
+		case <-giveUp:
+			sig := *a.signal.Load()
+			restore()
+			fmt.Fprintf(errOut, "mmhex: stopped by signal %v, but the editor did not stop within %v: %s\n", sig, stopGrace, unflushed)
+			os.Exit(signalStatus(sig))
+		case <-uiStopped:
+			// The terminal is tview's to restore now, and the flush may take its time.
+			uiStopped, giveUp = nil, nil
+		case <-done:
+			return
+		}
+	}
+}
+
+// dieOf lets Go's own handler for sig end the process. Where sig cannot be raised, it exits with
+// the status Go gives.
+func dieOf(sig os.Signal) {
+	signal.Reset(sig)
+	if p, err := os.FindProcess(os.Getpid()); err == nil && p.Signal(sig) == nil {
+		select {}
+	}
+	os.Exit(2)
+}
+
+// signalStatus is the exit status of a process ended by sig, as a shell reports it.
+func signalStatus(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
 		return 128 + int(s)
 	}
 	return 1
+}
+
+// initChecked keeps the error of Init for Run: tview's SetScreen calls Init and drops its error.
+type initChecked struct {
+	tcell.Screen
+	err error
+}
+
+func (s *initChecked) Init() error {
+	s.err = s.Screen.Init()
+	return s.err
 }
 
 // flushOnExit flushes what is unflushed, prints what it did, and returns a note for an error

@@ -15,7 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/internal/testdir"
+	"github.com/mmhex/mmhex/keymap"
+	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/tui"
 )
 
 // The end-to-end tests run the real binary in tmux, send keys, and read the screen with
@@ -279,6 +285,166 @@ func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
 				t.Errorf("the editor's screen is still shown after it exited:\n%s", s)
 			}
 			wantFileBytes(t, path, patched(data, 0, 0))
+		})
+	}
+}
+
+// signal sends sig to mmhex.
+func (tm *tmux) signal(sig syscall.Signal) {
+	tm.t.Helper()
+	p, err := os.FindProcess(tm.pid())
+	if err == nil {
+		err = p.Signal(sig)
+	}
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+}
+
+// wantRestored checks that the pane is back on the normal screen with mouse reporting off.
+func (tm *tmux) wantRestored() {
+	tm.t.Helper()
+	var format, want []string
+	for _, flag := range []string{"alternate_on", "mouse_any_flag", "mouse_button_flag", "mouse_standard_flag", "mouse_sgr_flag"} {
+		format = append(format, flag+"=#{"+flag+"}")
+		want = append(want, flag+"=0")
+	}
+	if got := strings.TrimSpace(tm.run("display-message", "-p", strings.Join(format, " "))); got != strings.Join(want, " ") {
+		tm.t.Errorf("the terminal is not restored: %s", got)
+	}
+}
+
+// TestEndToEndInvalidUTF8 types and pastes bytes that are not UTF-8: they are dropped with a
+// word, the editor goes on taking keys, and a signal still ends it and restores the terminal.
+// tcell's input loop used to spin on such a byte for ever, deaf to keys and signals.
+func TestEndToEndInvalidUTF8(t *testing.T) {
+	tm := newTmux(t)
+	bin := buildBinary(t)
+	path, data := copySample(t)
+	tm.start(bin, path)
+	tm.waitFor("00000000 │ 7f 45 4c 46")
+	tm.sendText("\xff")
+	tm.waitFor("dropped 1 byte the terminal sent that is not UTF-8")
+	tm.send("Right")
+	tm.waitFor("0x1 (1)")
+	tm.send("IC")
+	tm.waitFor("EDIT")
+	tm.run("set-buffer", "-b", "bad", "41\x8042")
+	tm.run("paste-buffer", "-p", "-b", "bad") // as a bracketed paste
+	tm.waitFor("00000000 │ 7f 41 42 46")
+	tm.waitFor("dropped 1 byte the terminal sent that is not UTF-8; if you pasted, check what was written")
+	tm.sendText("\xe2\x82")
+	tm.sendText("\xac") // the end of a rune that started in an earlier read
+	tm.waitFor("'€' is not a hex digit")
+	tm.signal(syscall.SIGTERM)
+	code, stderr := tm.exited()
+	if code != 128+int(syscall.SIGTERM) || !strings.Contains(stderr, "flushed 2 changed bytes") {
+		t.Errorf("exit status %d, stderr %q; want %d and the 2 bytes flushed", code, stderr, 128+int(syscall.SIGTERM))
+	}
+	tm.wantRestored()
+	wantFileBytes(t, path, patched(data, 1, 0x41, 0x42))
+}
+
+// TestEndToEndQuitSignalsRestore sends SIGQUIT and SIGABRT: the terminal is restored, then Go
+// prints every goroutine's stack and exits with status 2, as it does by default.
+func TestEndToEndQuitSignalsRestore(t *testing.T) {
+	sessions := map[syscall.Signal]*tmux{syscall.SIGQUIT: newTmux(t), syscall.SIGABRT: newTmux(t)}
+	bin := buildBinary(t)
+	for sig, tm := range sessions {
+		t.Run(sig.String(), func(t *testing.T) {
+			tm.t = t
+			path, _ := copySample(t)
+			tm.start(bin, path)
+			tm.waitFor("00000000 │ 7f 45 4c 46")
+			tm.signal(sig)
+			code, stderr := tm.exited()
+			if code != 2 || !strings.Contains(stderr, "goroutine ") || !strings.Contains(stderr, "edits not flushed yet are in the mapping only") {
+				t.Errorf("exit status %d, want 2, and stderr with a note and the goroutines' stacks:\n%s", code, stderr)
+			}
+			tm.wantRestored()
+		})
+	}
+}
+
+// TestWedgedEditorHelper is no test by itself: TestEndToEndSignalEndsWedgedEditor runs the test
+// binary with MMHEX_WEDGED_EDITOR naming a file, and this runs the editor on it over tcell's own
+// screen without utf8Tty, where an invalid byte wedges tcell's input loop.
+func TestWedgedEditorHelper(t *testing.T) {
+	path := os.Getenv("MMHEX_WEDGED_EDITOR")
+	if path == "" {
+		t.Skip("run by TestEndToEndSignalEndsWedgedEditor")
+	}
+	m, err := mmap.Open(path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen, err := tcell.NewScreen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	km, err := keymap.Load("default", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tui.New(editor.New(m), km, tui.Options{}).Run(screen, os.Stdin, os.Stdout, os.Stderr)
+	fmt.Fprintf(os.Stderr, "Run returned: %v\n", err)
+	os.Exit(3)
+}
+
+// cpuTicks returns the CPU time a process has used, in clock ticks.
+func cpuTicks(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	utime, _ := strconv.Atoi(fields[11])
+	stime, _ := strconv.Atoi(fields[12])
+	return utime + stime
+}
+
+// TestEndToEndSignalEndsWedgedEditor wedges the UI as an invalid byte did before utf8Tty, and
+// checks that signals still end the editor and restore the terminal: the first after a grace
+// period, a second at once.
+func TestEndToEndSignalEndsWedgedEditor(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("needs /proc to see the editor spin")
+	}
+	for _, second := range []bool{false, true} {
+		t.Run(fmt.Sprintf("second signal %v", second), func(t *testing.T) {
+			tm := newTmux(t)
+			path, _ := copySample(t)
+			tm.start("env", "MMHEX_WEDGED_EDITOR="+path, os.Args[0], "-test.run=^TestWedgedEditorHelper$")
+			tm.waitFor("00000000 │ 7f 45 4c 46")
+			pid := tm.pid()
+			before := cpuTicks(t, pid)
+			tm.sendText("\xff")
+			// Wait for tcell's loop to spin: half a second of CPU, which an idle editor never uses.
+			for deadline := time.Now().Add(10 * time.Second); cpuTicks(t, pid)-before < 50; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("the helper did not wedge on \\xff")
+				}
+			}
+			tm.signal(syscall.SIGTERM)
+			want := "but the editor did not stop within 5s"
+			if second {
+				// Go delivers a signal that comes again before the first is handled once, so
+				// SIGTERM is sent again until the editor exits: long before the 5 s of grace.
+				want = "stopped by a second signal (terminated)"
+				status := filepath.Join(tm.dir, "status")
+				for deadline := time.Now().Add(4 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+					if _, err := os.Stat(status); err == nil {
+						break
+					}
+					tm.signal(syscall.SIGTERM)
+				}
+			}
+			code, stderr := tm.exited()
+			if code != 128+int(syscall.SIGTERM) || !strings.Contains(stderr, want) {
+				t.Errorf("exit status %d, stderr %q; want %d and %q", code, stderr, 128+int(syscall.SIGTERM), want)
+			}
+			tm.wantRestored()
 		})
 	}
 }

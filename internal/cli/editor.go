@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -101,8 +102,10 @@ func runEditor(args []string, io stdio) error {
 		opts.Live = live.New(m, live.Config{Label: label, Name: t.name, Interval: *interval})
 		st = live.Storage{Mapping: m, Live: opts.Live}
 	}
-	a := tui.New(editor.New(st), km, opts)
-	return a.Run(nil, io.err)
+	if fi, err := os.Stat(t.path); err == nil && readOnlyNote == "" {
+		opts.StartNote = rootEditsReadOnly(t, fi.Mode(), os.Geteuid())
+	}
+	return tui.New(editor.New(st), km, opts).RunTerminal(io.in, io.out, io.err)
 }
 
 // loadKeymap builds the keymap of the preset with the user's key file, if there is one, laid over
@@ -114,14 +117,14 @@ func loadKeymap(preset string) (*keymap.Keymap, error) {
 	if dir, err := os.UserConfigDir(); err == nil {
 		path = filepath.Join(dir, "mmhex", "keys.conf")
 	}
-	var km *keymap.Keymap
-	f, err := os.Open(path)
-	switch {
-	case path == "" || errors.Is(err, fs.ErrNotExist):
-		km, err = keymap.Load(preset, nil, "")
-	case err != nil:
+	f, err := openKeyFile(path)
+	if err != nil {
 		return nil, usageErrorf("key file %s: %w", path, err)
-	default:
+	}
+	var km *keymap.Keymap
+	if f == nil {
+		km, err = keymap.Load(preset, nil, "")
+	} else {
 		defer f.Close()
 		km, err = keymap.Load(preset, f, path)
 	}
@@ -129,6 +132,70 @@ func loadKeymap(preset string) (*keymap.Keymap, error) {
 		return nil, usageErrorf("%w", err)
 	}
 	return km, nil
+}
+
+// openKeyFile opens the key file at path, or returns nil when there is none we could read: no
+// path, no file, or a folder on the way we may not search (an unreadable $HOME under sudo -u).
+// A file that is there but cannot be read is an error, and so is anything but a regular file:
+// it is opened without blocking, so that a FIFO cannot stop the editor's start.
+func openKeyFile(path string) (*os.File, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, fs.ErrPermission) {
+		// Stat needs only the folders on the way: if it fails too, one of them is closed to us.
+		if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrPermission) {
+			return nil, nil
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("it is a %s, not a file: make it a file of \"action = key\" lines, or remove it", fileKind(fi.Mode()))
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// unwrapPath returns the OS's reason alone, for a message that names the file already.
+func unwrapPath(err error) error {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fileKind names the kind of a file that is not a regular file.
+func fileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "folder"
+	case mode&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case mode&fs.ModeSocket != 0:
+		return "socket"
+	case mode&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
+}
+
+// rootEditsReadOnly returns a note when root edits a file that has no write permission: root may
+// write it anyway, and should hear that the mode says otherwise, as vim says.
+func rootEditsReadOnly(t target, mode fs.FileMode, euid int) string {
+	if euid != 0 || mode.Perm()&0o222 != 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s is read-only (mode %04o); you are root, so edits are written anyway", t, mode.Perm())
 }
 
 // openForEditing maps the target read-write, or read-only when asked to or when writing is
