@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -71,26 +72,20 @@ const maxLine = 64 << 10
 //
 // Colour escape sequences and carriage returns are removed before a line is read.
 func Read(r io.Reader) ([]Row, error) {
-	lines, _, err := read(r)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]Row, len(lines))
-	for i, l := range lines {
-		rows[i] = l.Row
-	}
-	return rows, nil
+	rows, _, err := read(r)
+	return rows, err
 }
 
 // rowLine is one row line of a dump as written.
 type rowLine struct {
 	Row
-	text         string // the line, without escapes and line end
-	hexAt        int    // where the hex column starts in text
-	hexEnd       int    // where it ends: after the last group
-	groups       []int  // the bytes each group of the hex column holds
-	offsetDigits int
-	afterStar    bool // a "*" line stands between this row and the one before
+	text          string   // the line, without escapes and line end
+	hexAt         int      // where the hex column starts in text
+	hexEnd        int      // where it ends: after the last group
+	groups        []uint16 // the bytes each group of the hex column holds (a line is under 64 KiB)
+	offsetDigits  int
+	decimalOffset bool // the offset is written in decimal digits only
+	afterStar     bool // a "*" line stands between this row and the one before
 }
 
 // layout is the shape a dump's rows share: bytes per row, bytes per group (cols when a row is
@@ -104,11 +99,40 @@ func (l layout) hexWidth() int {
 	return 2*l.cols + (l.cols+l.group-1)/l.group - 1
 }
 
+// sampleRows is how many rows the layout is found from: enough that a few edited rows are
+// outvoted, few enough that a dump of millions of rows is checked as it is read, keeping only
+// its bytes.
+const sampleRows = 1024
+
 // read parses and checks a dump; it also returns the layout it found, for tests.
-func read(r io.Reader) ([]rowLine, layout, error) {
+func read(r io.Reader) ([]Row, layout, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	var rows []rowLine
+	var (
+		rows     []Row
+		pending  []rowLine // rows read but not checked: the sample, then the row read last
+		prev     rowLine   // the row checked last, if havePrev
+		havePrev bool
+		lay      layout
+		found    bool
+		order    byteOrder
+	)
+	// check checks the first pending row, which is the dump's last row if last.
+	check := func(last bool) error {
+		r := &pending[0]
+		var before *rowLine
+		if havePrev {
+			before = &prev
+		}
+		if err := checkRow(r, before, last, lay); err != nil {
+			return &SyntaxError{Line: r.Line, Err: err}
+		}
+		order.note(r, lay)
+		rows = append(rows, r.Row)
+		prev, havePrev = *r, true
+		pending = pending[1:]
+		return nil
+	}
 	star := false
 	line := 0
 	for sc.Scan() {
@@ -122,8 +146,16 @@ func read(r io.Reader) ([]rowLine, layout, error) {
 			star = true
 		case dataLine:
 			row.Line, row.afterStar = line, star
-			rows = append(rows, row)
+			pending = append(pending, row)
 			star = false
+			if !found && len(pending) == sampleRows {
+				lay, found = findLayout(pending), true
+			}
+			for found && len(pending) > 1 {
+				if err := check(false); err != nil {
+					return nil, layout{}, err
+				}
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -132,17 +164,19 @@ func read(r io.Reader) ([]rowLine, layout, error) {
 		}
 		return nil, layout{}, err
 	}
-	if len(rows) == 0 {
-		return nil, layout{}, nil
-	}
-	lay := findLayout(rows)
-	if err := checkByteOrder(rows, lay); err != nil {
-		return nil, layout{}, err
-	}
-	for i := range rows {
-		if err := checkRow(rows, i, lay); err != nil {
-			return nil, layout{}, &SyntaxError{Line: rows[i].Line, Err: err}
+	if !found {
+		if len(pending) == 0 {
+			return nil, layout{}, nil
 		}
+		lay = findLayout(pending)
+	}
+	for len(pending) > 0 {
+		if err := check(len(pending) == 1); err != nil {
+			return nil, layout{}, err
+		}
+	}
+	if err := order.err(); err != nil {
+		return nil, layout{}, err
 	}
 	return rows, lay, nil
 }
@@ -201,19 +235,18 @@ func parseLine(s string) (rowLine, lineKind, error) {
 	if colon+1 >= len(s) || s[colon+1] != ' ' || hexAt >= len(s) || s[hexAt] == ' ' {
 		return rowLine{}, 0, errors.New("no hex column: after the offset's colon come one space and the hex bytes; to leave a row's bytes as they are, delete its line")
 	}
-	row := rowLine{text: s, hexAt: hexAt, offsetDigits: len(offsetText)}
+	row := rowLine{text: s, hexAt: hexAt, offsetDigits: len(offsetText), decimalOffset: strings.Trim(offsetText, "0123456789") == ""}
 	row.Offset = int64(offset)
+	// Find the groups first, so that the row's bytes and group sizes are allocated once: a
+	// dump can hold millions of rows.
+	groups, digits := 0, 0
 	for i := hexAt; ; {
-		j := i
-		for j < len(s) && s[j] != ' ' {
-			j++
+		j := len(s)
+		if k := strings.IndexByte(s[i:], ' '); k >= 0 {
+			j = i + k
 		}
-		group, err := parseGroup(s[i:j], row.Data)
-		if err != nil {
-			return rowLine{}, 0, fmt.Errorf("hex column: %w", err)
-		}
-		row.groups = append(row.groups, len(group)-len(row.Data))
-		row.Data = group
+		groups++
+		digits += j - i
 		// One space separates groups; two or more end the hex column.
 		if j+1 < len(s) && s[j+1] != ' ' {
 			i = j + 1
@@ -221,6 +254,15 @@ func parseLine(s string) (rowLine, lineKind, error) {
 		}
 		row.hexEnd = j
 		break
+	}
+	row.Data = make([]byte, 0, digits/2)
+	row.groups = make([]uint16, 0, groups)
+	for group := range strings.SplitSeq(s[hexAt:row.hexEnd], " ") {
+		n := len(row.Data)
+		if row.Data, err = parseGroup(group, row.Data); err != nil {
+			return rowLine{}, 0, fmt.Errorf("hex column: %w", err)
+		}
+		row.groups = append(row.groups, uint16(len(row.Data)-n))
 	}
 	if len(row.Data) > MaxCols {
 		return rowLine{}, 0, fmt.Errorf("the row holds %s, more than the %d a dump row can hold: was a byte inserted? patching never inserts bytes; edit hex digits in place",
@@ -234,20 +276,27 @@ func parseLine(s string) (rowLine, lineKind, error) {
 
 // parseGroup appends the bytes of one group of hex digits to data.
 func parseGroup(group string, data []byte) ([]byte, error) {
+	if len(group)%2 == 0 {
+		n := len(data)
+		for i := 0; i < len(group); i += 2 {
+			b, ok := byteconv.HexByte(group[i], group[i+1])
+			if !ok {
+				data = data[:n]
+				break
+			}
+			data = append(data, b)
+		}
+		if len(data)-n == len(group)/2 {
+			return data, nil
+		}
+	}
 	for i := range len(group) {
 		if _, ok := byteconv.HexByte('0', group[i]); !ok {
 			c, _ := utf8.DecodeRuneInString(group[i:])
 			return nil, fmt.Errorf("%q in %q is not a hex digit", c, group)
 		}
 	}
-	if len(group)%2 != 0 {
-		return nil, fmt.Errorf("odd number of digits in %q", group)
-	}
-	for i := 0; i < len(group); i += 2 {
-		b, _ := byteconv.HexByte(group[i], group[i+1])
-		data = append(data, b)
-	}
-	return data, nil
+	return nil, fmt.Errorf("odd number of digits in %q", group)
 }
 
 // notARow explains a line that is no row of a dump, naming the xxd layouts that write such
@@ -295,7 +344,7 @@ func findLayout(rows []rowLine) layout {
 	for _, r := range rows {
 		switch {
 		case len(r.groups) > 1:
-			groups[r.groups[0]]++
+			groups[int(r.groups[0])]++
 		case len(r.Data) == lay.cols:
 			groups[lay.cols]++
 		}
@@ -313,7 +362,7 @@ func fitRow(r *rowLine) layout {
 	n := len(r.Data)
 	whole := layout{cols: n, group: n, offsetDigits: min(r.offsetDigits, 8)}
 	if len(r.groups) > 1 {
-		whole.group = r.groups[0]
+		whole.group = int(r.groups[0])
 	}
 	for cols := n; cols <= MaxCols; cols++ {
 		lay := whole
@@ -348,32 +397,36 @@ func mostVoted(votes map[int]int, none int) int {
 	return best
 }
 
-// checkByteOrder refuses an xxd -e dump: one whose text columns read the groups backwards.
-// Rows whose text reads the same either way (unprintable bytes, or symmetric groups) say
-// nothing; an edited row may read either way, so the dump is refused only when some row reads
-// backwards and none forwards.
-func checkByteOrder(rows []rowLine, lay layout) error {
-	if lay.group < 2 {
-		return nil
+// byteOrder gathers what the text columns say of the order of the bytes in each group, to
+// refuse an xxd -e dump: one whose text columns read the groups backwards. Rows whose text reads
+// the same either way (unprintable bytes, or symmetric groups) say nothing; an edited row may
+// read either way, so the dump is refused only when some row reads backwards and none forwards.
+type byteOrder struct {
+	forward   bool
+	backwards int // the line of the first row that reads backwards, or 0
+}
+
+func (o *byteOrder) note(r *rowLine, lay layout) {
+	if o.forward || lay.group < 2 || len(r.Data)%lay.group != 0 {
+		return
 	}
-	var backwards *rowLine
-	for i := range rows {
-		r := &rows[i]
-		text, ok := lay.textColumn(r)
-		if !ok || len(text) != len(r.Data) || len(r.Data)%lay.group != 0 {
-			continue
-		}
-		forward := text == showText(r.Data)
-		swapped := text == showText(swapGroups(r.Data, lay.group))
-		switch {
-		case forward && !swapped:
-			return nil
-		case swapped && !forward && backwards == nil:
-			backwards = r
-		}
+	text, ok := lay.textColumn(r)
+	if !ok || len(text) != len(r.Data) {
+		return
 	}
-	if backwards != nil {
-		return &SyntaxError{Line: backwards.Line, Err: errEndian}
+	forward := text == showText(r.Data)
+	swapped := text == showText(swapGroups(r.Data, lay.group))
+	switch {
+	case forward && !swapped:
+		o.forward = true
+	case swapped && !forward && o.backwards == 0:
+		o.backwards = r.Line
+	}
+}
+
+func (o *byteOrder) err() error {
+	if o.backwards != 0 && !o.forward {
+		return &SyntaxError{Line: o.backwards, Err: errEndian}
 	}
 	return nil
 }
@@ -413,12 +466,10 @@ func (l layout) textColumn(r *rowLine) (text string, ok bool) {
 	return r.text[at:], true
 }
 
-// checkRow checks row i against the layout and the row before it.
-func checkRow(rows []rowLine, i int, lay layout) error {
-	r := &rows[i]
+// checkRow checks a row against the layout and the row before it (nil for the first).
+func checkRow(r, prev *rowLine, last bool, lay layout) error {
 	n := len(r.Data)
-	size := byteconv.FormatSize(int64(n))
-	if want := max(lay.offsetDigits, len(strconv.FormatInt(r.Offset, 16))); r.offsetDigits != want {
+	if want := max(lay.offsetDigits, (bits.Len64(uint64(r.Offset))+3)/4); r.offsetDigits != want {
 		return fmt.Errorf("offset %s has %d digits where the dump writes %d: was it typed? write offsets as the dump's other rows do",
 			r.text[r.hexAt-2-r.offsetDigits:r.hexAt-2], r.offsetDigits, want)
 	}
@@ -427,10 +478,10 @@ func checkRow(rows []rowLine, i int, lay layout) error {
 			return errBits
 		}
 		return fmt.Errorf("the row holds %s, more than the %d of the dump's rows: was a byte inserted? patching never inserts bytes; edit hex digits in place",
-			size, lay.cols)
+			byteconv.FormatSize(int64(n)), lay.cols)
 	}
 	for k, g := range r.groups {
-		if g > lay.group || g < lay.group && k+1 < len(r.groups) {
+		if int(g) > lay.group || int(g) < lay.group && k+1 < len(r.groups) {
 			return fmt.Errorf("group %d of the hex column holds %s where the dump's groups hold %d: was a byte inserted or deleted, or a space typed? patching never moves bytes; edit hex digits in place",
 				k+1, byteconv.FormatSize(int64(g)), lay.group)
 		}
@@ -438,14 +489,13 @@ func checkRow(rows []rowLine, i int, lay layout) error {
 	if err := lay.checkText(r); err != nil {
 		return err
 	}
-	if n < lay.cols && i+1 < len(rows) {
+	if n < lay.cols && !last {
 		return fmt.Errorf("the row holds %s, fewer than the %d of the dump's rows, and is not the last: was a byte deleted? patching never deletes bytes; keep each row's length",
-			size, lay.cols)
+			byteconv.FormatSize(int64(n)), lay.cols)
 	}
-	if i == 0 {
+	if prev == nil {
 		return nil
 	}
-	prev := &rows[i-1]
 	step := r.Offset - prev.Offset
 	if step > 0 && step%int64(lay.cols) == 0 {
 		return nil
@@ -454,7 +504,7 @@ func checkRow(rows []rowLine, i int, lay layout) error {
 	switch {
 	case step <= 0:
 		return fmt.Errorf("%s: rows go up in order, each once; was an offset typed?", msg)
-	case decimalDigits(prev) && decimalDigits(r):
+	case prev.decimalOffset && r.decimalOffset:
 		return fmt.Errorf("%s: are the offsets decimal (xxd -d)? mmhex reads hex offsets only; dump without -d", msg)
 	}
 	return fmt.Errorf("%s: was an offset typed, or rows of another dump added? keep the dump's offsets", msg)
@@ -514,11 +564,6 @@ func looksLikeBits(r *rowLine) bool {
 	}
 	text := len(strings.Trim(r.text[r.hexEnd:], " "))
 	return text > 0 && text <= len(r.groups)
-}
-
-// decimalDigits reports whether the row's offset is written in decimal digits only.
-func decimalDigits(r *rowLine) bool {
-	return strings.Trim(r.text[r.hexAt-2-r.offsetDigits:r.hexAt-2], "0123456789") == ""
 }
 
 // stripEscapes removes ANSI CSI sequences (ESC [ parameters final-byte), such as colours.

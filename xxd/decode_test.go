@@ -206,10 +206,11 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			return
 		}
+		lines := strings.Split(dumpText, "\n")
 		for i, r := range rows {
 			n := len(r.Data)
 			if n == 0 || n > lay.cols || n < lay.cols && i+1 < len(rows) || r.Offset < 0 || r.Line < 1 {
-				t.Fatalf("row %d (%+v) in a layout of %d columns, from %q", i, r.Row, lay.cols, dumpText)
+				t.Fatalf("row %d (%+v) in a layout of %d columns, from %q", i, r, lay.cols, dumpText)
 			}
 			if i > 0 {
 				if step := r.Offset - rows[i-1].Offset; step <= 0 || step%int64(lay.cols) != 0 || r.Line <= rows[i-1].Line {
@@ -217,7 +218,11 @@ func FuzzRead(f *testing.F) {
 				}
 			}
 			again := dump(t, r.Data, r.Offset, Options{Cols: lay.cols, Group: lay.group})
-			hex := r.text[r.hexAt:r.hexEnd]
+			l, _, err := parseLine(lines[r.Line-1])
+			if err != nil {
+				t.Fatalf("line %d read as a row, but alone: %v", r.Line, err)
+			}
+			hex := l.text[l.hexAt:l.hexEnd]
 			at := strings.Index(again, ": ") + 2
 			if got := again[at:]; !strings.HasPrefix(got, strings.ToLower(hex)) || got[len(hex)] != ' ' && got[len(hex)] != '\n' {
 				t.Fatalf("row %d: hex column %q, but the layout %+v writes %q, from %q", i, hex, lay, again, dumpText)
