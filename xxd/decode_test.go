@@ -97,6 +97,27 @@ func TestReadTolerates(t *testing.T) {
 	}
 }
 
+// TestReadChecksRowsPastTheSample checks rows after those the layout is found from, and a
+// layout found although the first rows were edited.
+func TestReadChecksRowsPastTheSample(t *testing.T) {
+	lines := strings.SplitAfter(dump(t, randomBytes(4, 3*sampleRows*16), 0, Options{Cols: 16, Group: 2}), "\n")
+	for i := range 10 {
+		lines[i] = lines[i][:10] + "41" + lines[i][10:] // an inserted byte in each of the first rows
+	}
+	_, err := Read(strings.NewReader(strings.Join(lines, "")))
+	var serr *SyntaxError
+	if !errors.As(err, &serr) || serr.Line != 1 || !strings.Contains(err.Error(), "more than the 16") {
+		t.Errorf("error %v, want line 1 refused for holding more than 16 bytes", err)
+	}
+	lines = strings.SplitAfter(dump(t, randomBytes(4, 3*sampleRows*16), 0, Options{Cols: 16, Group: 2}), "\n")
+	late := 2*sampleRows + 5
+	lines[late] = lines[late][:10] + lines[late][15:] // a deleted group
+	_, err = Read(strings.NewReader(strings.Join(lines, "")))
+	if !errors.As(err, &serr) || serr.Line != late+1 || !strings.Contains(err.Error(), "the hex column holds 14 bytes but the text column 16 characters") {
+		t.Errorf("error %v, want line %d refused for a deleted group", err, late+1)
+	}
+}
+
 // TestReadOneDecimalRowIsHex pins a decision: a dump of one row cannot show whether its offset
 // is decimal (xxd -d), and it is read as hex, as xxd -r reads it.
 func TestReadOneDecimalRowIsHex(t *testing.T) {
