@@ -48,7 +48,10 @@ const maxLine = 64 << 10
 // The bytes come from the hex column alone; the text column need not match them (a person edits
 // the hex and leaves the text), but its length is the row's byte count as the dump was written,
 // so a row whose hex column holds a different count is refused. Blank lines and "*" lines hold
-// no bytes; a dump's rows may be left out, and the bytes they held are left as they are.
+// no bytes; a dump's rows may be left out, and the bytes they held are left as they are. The
+// layout is the one most of the first rows agree on, so a few edited rows are measured against
+// the unedited ones. A text column cut short is taken where the bytes it lacks are spaces, as
+// when an editor strips the blanks at the end of a line.
 //
 // Read refuses, naming the line and what to do:
 //   - a byte inserted or deleted: a row longer than the dump's rows, a short row that is not the
