@@ -95,7 +95,7 @@ func TestReadTolerates(t *testing.T) {
 	if _, err := Read(strings.NewReader(short)); err != nil {
 		t.Errorf("short last row: %v", err)
 	}
-	// xxd before 2016 wrote offsets of 7 digits.
+	// Older versions of xxd wrote offsets of 7 digits.
 	old := "0000000: 4142 4344  ABCD\n0000004: 4546       EF\n"
 	if rows, err := Read(strings.NewReader(old)); err != nil || len(rows) != 2 || rows[1].Offset != 4 {
 		t.Errorf("7-digit offsets: rows %v, error %v", rows, err)
