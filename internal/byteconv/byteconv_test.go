@@ -353,3 +353,31 @@ func FuzzParseOffset(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseSizeText checks ParseSize on arbitrary text: it does not crash, its errors wrap
+// ErrSyntax or ErrRange, and it is the grammar of offsets counted from the start, so that
+// ParseOffset agrees with it on every text that is not end-N.
+func FuzzParseSizeText(f *testing.F) {
+	for _, seed := range []string{"", "0", " 7 ", "4096", "0x1000", "64K", "0x10K", "1KiB", "1.5M", "end-16", "end",
+		"-1", "9223372036854775807", "9223372036854775808", "8589934592G", "0x", "K", "KiB", "0xk", "\x00", "１"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseSize(s)
+		if err != nil && !errors.Is(err, ErrSyntax) && !errors.Is(err, ErrRange) {
+			t.Fatalf("ParseSize(%q) error %v wraps neither ErrSyntax nor ErrRange", s, err)
+		}
+		o, oerr := ParseOffset(s)
+		if oerr == nil && o.FromEnd {
+			return
+		}
+		switch {
+		case err == nil && (oerr != nil || o.N != n || n < 0):
+			t.Fatalf("ParseSize(%q) = %d, but ParseOffset = %+v, %v", s, n, o, oerr)
+		case err != nil && oerr == nil:
+			t.Fatalf("ParseSize(%q) failed (%v), but ParseOffset = %+v", s, err, o)
+		case err != nil && errors.Is(err, ErrRange) != errors.Is(oerr, ErrRange):
+			t.Fatalf("ParseSize(%q) error %v, but ParseOffset's %v", s, err, oerr)
+		}
+	})
+}
