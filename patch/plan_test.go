@@ -485,7 +485,7 @@ func TestSaveUndoRefusesAnExistingFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = plan.SaveUndo(existing, []string{"f.bin"})
-	if want := "undo file " + existing + " exists already: give a new name"; err == nil || !strings.HasPrefix(err.Error(), want) || !errors.Is(err, fs.ErrExist) {
+	if want := "undo file " + existing + ": file already exists: give a new name"; err == nil || !strings.HasPrefix(err.Error(), want) || !errors.Is(err, fs.ErrExist) {
 		t.Errorf("SaveUndo over an existing file: error %v, want one starting %q and matching fs.ErrExist", err, want)
 	}
 	after, err := os.Stat(existing)

@@ -54,7 +54,7 @@ func (p *Plan) WriteUndo(w io.Writer, target []string, path string) error {
 func (p *Plan) SaveUndo(path string, target []string) (err error) {
 	reserved, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("undo file %s exists already: give a new name (an undo file is never replaced) (%w)", path, fs.ErrExist)
+		return fmt.Errorf("undo file %s: %w: give a new name (an undo file is never replaced)", path, fs.ErrExist)
 	}
 	if err != nil {
 		return fmt.Errorf("undo file %s: %w", path, withoutPath(err))
