@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
+	"syscall"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
 )
@@ -249,22 +251,78 @@ func (e *ApplyError) Error() string {
 
 func (e *ApplyError) Unwrap() error { return e.Err }
 
-// Apply writes the plan's changes into t, in offset order. When a write fails (ErrFault because
-// the file shrank underneath, for one) it writes the old bytes back over every run it touched,
-// including the one that failed, and returns an *ApplyError. It does not flush.
-func (p *Plan) Apply(t Target) error {
+// applyChunk is the most Apply writes between two looks for a stop: a longer run is written in
+// pieces, so that a signal is answered in bounded time whatever the runs' sizes.
+const applyChunk = 1 << 20
+
+// Apply writes the plan's changes into t, in offset order, all or nothing. When a write fails
+// (ErrFault because the file shrank underneath, for one) it writes the old bytes back over every
+// run it touched, including the one that failed, and returns an *ApplyError. When a signal
+// arrives on stop before the last write, it likewise puts back what it wrote and returns an
+// *InterruptedError; a nil stop never stops it. It does not flush.
+func (p *Plan) Apply(t Target, stop <-chan os.Signal) error {
 	for k, c := range p.Changes {
-		if _, err := t.WriteAt(c.New, c.Offset); err != nil {
-			aerr := &ApplyError{At: c.Offset, Err: err, Written: k}
-			for _, done := range p.Changes[:k+1] {
-				if _, rerr := t.WriteAt(done.Old, done.Offset); rerr != nil && done.Offset != c.Offset && aerr.RestoreErr == nil {
-					aerr.RestoreErr = rerr
+		for i := 0; i < len(c.New); i += applyChunk {
+			select {
+			case sig := <-stop:
+				touched := k
+				if i > 0 {
+					touched++
 				}
+				return &InterruptedError{Signal: sig, Written: touched, Total: len(p.Changes), RestoreErr: p.restore(t, touched, -1)}
+			default:
 			}
-			return aerr
+			j := min(i+applyChunk, len(c.New))
+			if _, err := t.WriteAt(c.New[i:j], c.Offset+int64(i)); err != nil {
+				return &ApplyError{At: c.Offset + int64(i), Err: err, Written: k, RestoreErr: p.restore(t, k+1, c.Offset)}
+			}
 		}
 	}
 	return nil
+}
+
+// restore writes the old bytes back over the first n changes and returns the first error, except
+// one from the change at failed, whose write failed already and may not have changed anything.
+func (p *Plan) restore(t Target, n int, failed int64) error {
+	var first error
+	for _, c := range p.Changes[:n] {
+		if _, err := t.WriteAt(c.Old, c.Offset); err != nil && c.Offset != failed && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// InterruptedError reports an Apply that a signal stopped, and whether the runs written before it
+// were put back.
+type InterruptedError struct {
+	Signal     os.Signal
+	Written    int   // runs written, wholly or in part, before the signal
+	Total      int   // runs in the plan
+	RestoreErr error // nil when every byte was restored
+}
+
+func (e *InterruptedError) Error() string {
+	switch {
+	case e.RestoreErr != nil:
+		return fmt.Sprintf("interrupted by %s after writing %d of %d changes; putting them back failed: %v", SignalName(e.Signal), e.Written, e.Total, e.RestoreErr)
+	case e.Written == 0:
+		return fmt.Sprintf("interrupted by %s before the first of %d changes: nothing written; the file is as before", SignalName(e.Signal), e.Total)
+	}
+	return fmt.Sprintf("interrupted by %s: rolled back %d of %d changes; the file is as before", SignalName(e.Signal), e.Written, e.Total)
+}
+
+// SignalName names the signals that stop a patch as people know them: SIGINT, SIGTERM, SIGHUP.
+func SignalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return sig.String()
 }
 
 // Flush makes the changed bytes durable: one Flush over the span the changes cover, since the

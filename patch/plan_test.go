@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/mmhex/mmhex/internal/testdir"
@@ -57,7 +59,7 @@ func patchFile(t *testing.T, path string, entries []patch.Entry) (*patch.Plan, e
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.Apply(m); err != nil {
+	if err := plan.Apply(m, nil); err != nil {
 		return nil, err
 	}
 	if err := plan.Flush(m); err != nil {
@@ -243,7 +245,7 @@ func TestOnlyDifferingBytesAreWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := plan.Apply(f); err != nil {
+	if err := plan.Apply(f, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"1:1", "3:3"}
@@ -268,7 +270,7 @@ func TestApplyRestoresAfterAFailedWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = plan.Apply(f)
+	err = plan.Apply(f, nil)
 	var aerr *patch.ApplyError
 	if !errors.As(err, &aerr) {
 		t.Fatalf("Apply error %v, want an *ApplyError", err)
@@ -281,6 +283,63 @@ func TestApplyRestoresAfterAFailedWrite(t *testing.T) {
 	}
 	if !bytes.Equal(f.data, original) {
 		t.Errorf("after a failed write the data is\n% x\nwant the original\n% x", f.data, original)
+	}
+}
+
+// TestApplyStopsOnASignal delivers a signal on Apply's stop channel after a given number of
+// writes and checks that the file holds its old bytes again and that the error says how many
+// changes were rolled back.
+func TestApplyStopsOnASignal(t *testing.T) {
+	const runs = 5
+	var args []string
+	for i := range runs {
+		args = append(args, fmt.Sprint(i*8), "u32le:0xffffffff")
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		size       int
+		stopAfter  int // writes before the signal
+		want       string
+		wantWrites int
+	}{
+		{"before the first write", args, 64, 0, "interrupted by SIGTERM before the first of 5 changes: nothing written; the file is as before", 0},
+		{"midway", args, 64, 3, "interrupted by SIGTERM: rolled back 3 of 5 changes; the file is as before", 3},
+		// A run longer than a write chunk is written in pieces, and a signal between them stops it.
+		{"inside a long run", []string{"0", "01", "64", "str:" + strings.Repeat("x", 3<<20)}, 64 + 3<<20, 2,
+			"interrupted by SIGTERM: rolled back 2 of 2 changes; the file is as before", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			original := make([]byte, tt.size) // every patched byte differs: one run per patch
+			stop := make(chan os.Signal, 1)
+			f := &fakeTarget{data: bytes.Clone(original), onWrite: func(calls int) {
+				if calls == tt.stopAfter {
+					stop <- syscall.SIGTERM
+				}
+			}}
+			plan, err := patch.Prepare(f, mustArgs(t, tt.args...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.stopAfter == 0 {
+				stop <- syscall.SIGTERM
+			}
+			err = plan.Apply(f, stop)
+			var ierr *patch.InterruptedError
+			if !errors.As(err, &ierr) {
+				t.Fatalf("Apply error %v, want an *InterruptedError", err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error %q, want %q", err, tt.want)
+			}
+			if len(f.writes) != tt.wantWrites+tt.wantWrites {
+				t.Errorf("writes %v: want %d writes of new bytes, then as many of old ones", f.writes, tt.wantWrites)
+			}
+			if !bytes.Equal(f.data, original) {
+				t.Errorf("after the signal the data differs from the original")
+			}
+		})
 	}
 }
 
@@ -302,7 +361,7 @@ func TestApplyRestoresAfterTruncation(t *testing.T) {
 	if err := os.Truncate(path, int64(page)); err != nil {
 		t.Fatal(err)
 	}
-	err = plan.Apply(m)
+	err = plan.Apply(m, nil)
 	if !errors.Is(err, mmap.ErrFault) {
 		t.Fatalf("Apply after truncation: error %v, want mmap.ErrFault", err)
 	}
@@ -330,7 +389,7 @@ func TestUndoScriptRestoresExactly(t *testing.T) {
 			if err := plan.SaveUndo(undoPath, []string{path}); err != nil {
 				t.Fatal(err)
 			}
-			if err := plan.Apply(m); err != nil {
+			if err := plan.Apply(m, nil); err != nil {
 				t.Fatal(err)
 			}
 			m.Close()
@@ -406,12 +465,18 @@ func TestUndoScriptText(t *testing.T) {
 	}
 }
 
-// TestSaveUndoReplacesTheFile checks that SaveUndo replaces an existing file whole and leaves
-// no temporary file behind.
-func TestSaveUndoReplacesTheFile(t *testing.T) {
+// TestSaveUndoRefusesAnExistingFile checks that SaveUndo never replaces a file, leaving its
+// bytes and mode as they were, and that a new undo file is written whole with no temporary file
+// left behind.
+func TestSaveUndoRefusesAnExistingFile(t *testing.T) {
 	dir := testdir.New(t)
-	undoPath := filepath.Join(dir, "undo.txt")
-	if err := os.WriteFile(undoPath, []byte(strings.Repeat("old content\n", 1000)), 0o644); err != nil {
+	existing := filepath.Join(dir, "old.undo")
+	old := []byte(strings.Repeat("old content\n", 1000))
+	if err := os.WriteFile(existing, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(existing)
+	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fakeTarget{data: make([]byte, 4)}
@@ -419,19 +484,31 @@ func TestSaveUndoReplacesTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	err = plan.SaveUndo(existing, []string{"f.bin"})
+	if want := "undo file " + existing + ": file already exists: give a new name"; err == nil || !strings.HasPrefix(err.Error(), want) || !errors.Is(err, fs.ErrExist) {
+		t.Errorf("SaveUndo over an existing file: error %v, want one starting %q and matching fs.ErrExist", err, want)
+	}
+	after, err := os.Stat(existing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, existing); !bytes.Equal(got, old) || after.Mode() != before.Mode() {
+		t.Errorf("the existing file changed: mode %v, was %v", after.Mode(), before.Mode())
+	}
+
+	undoPath := filepath.Join(dir, "undo.txt")
 	if err := plan.SaveUndo(undoPath, []string{"f.bin"}); err != nil {
 		t.Fatal(err)
 	}
-	got := string(readFile(t, undoPath))
-	if strings.Contains(got, "old content") || !strings.HasSuffix(got, "0x00000001 00 expect=ff\n") {
-		t.Errorf("undo file:\n%s\nwant the new script only", got)
+	if got := string(readFile(t, undoPath)); !strings.HasSuffix(got, "0x00000001 00 expect=ff\n") {
+		t.Errorf("undo file:\n%s\nwant the script", got)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 {
-		t.Errorf("directory holds %d files, want only undo.txt", len(entries))
+	if len(entries) != 2 {
+		t.Errorf("directory holds %d files, want old.undo and undo.txt only", len(entries))
 	}
 	missing := filepath.Join(dir, "missing", "undo.txt")
 	err = plan.SaveUndo(missing, []string{"f.bin"})
@@ -440,12 +517,79 @@ func TestSaveUndoReplacesTheFile(t *testing.T) {
 	}
 }
 
+// TestUndoScriptQuotesNames writes an undo script for a target and an undo file whose names hold
+// line breaks followed by what looks like a patch line, and checks that the script holds the
+// plan's changes and nothing else.
+func TestUndoScriptQuotesNames(t *testing.T) {
+	f := &fakeTarget{data: make([]byte, 0x40)}
+	plan, err := patch.Prepare(f, mustArgs(t, "0x20", "ff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range [][]string{{"data\n0x10 41414141"}, {"-n", "ring\r\n0x10 41414141"}, {"x'\n0x10 41414141 '\x01"}} {
+		var b bytes.Buffer
+		if err := plan.WriteUndo(&b, target, "u\n0x11 42424242.undo"); err != nil {
+			t.Fatal(err)
+		}
+		script := b.String()
+		entries, err := patch.ParseScript(&b, "undo")
+		if err != nil {
+			t.Fatalf("target %q: %v\n%s", target, err, script)
+		}
+		if len(entries) != 1 || entries[0].Offset.N != 0x20 {
+			t.Errorf("target %q: the undo script holds %d entries, want only the one at 0x20:\n%s", target, len(entries), script)
+		}
+		if lines := strings.Count(script, "\n"); lines != 3 {
+			t.Errorf("target %q: the undo script has %d lines, want 3:\n%s", target, lines, script)
+		}
+	}
+	if runtime.GOOS == "windows" {
+		return
+	}
+	var b bytes.Buffer
+	if err := plan.WriteUndo(&b, []string{"a\n0x10 41414141"}, "it's.undo"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "# Revert with: mmhex patch 'a'$'\\n''0x10 41414141' --script 'it'\\''s.undo'\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("undo script:\n%s\nwant the line\n%s", b.String(), want)
+	}
+}
+
+// FuzzUndoScriptNames checks that whatever the target and undo file are called, the undo script
+// holds the plan's changes and nothing else.
+func FuzzUndoScriptNames(f *testing.F) {
+	f.Add("data.bin", "u.undo", false)
+	f.Add("data\n0x10 41414141", "u\r\n0x11 42424242", true)
+	f.Add("it's \x00\x7f\u2028", "", false)
+	f.Fuzz(func(t *testing.T, name, undoPath string, named bool) {
+		target := &fakeTarget{data: make([]byte, 0x40)}
+		plan, err := patch.Prepare(target, mustArgs(t, "0x20", "ff"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		args := []string{name}
+		if named {
+			args = []string{"-n", name}
+		}
+		var b bytes.Buffer
+		if err := plan.WriteUndo(&b, args, undoPath); err != nil {
+			t.Fatal(err)
+		}
+		script := b.String()
+		entries, err := patch.ParseScript(&b, "undo")
+		if err != nil || len(entries) != 1 || entries[0].Offset.N != 0x20 {
+			t.Fatalf("undo script parses to %d entries, error %v; want the one at 0x20:\n%s", len(entries), err, script)
+		}
+	})
+}
+
 // fakeTarget is an in-memory Target that records writes and can fail the failAt-th one.
 type fakeTarget struct {
-	data   []byte
-	writes []string
-	failAt int
-	calls  int
+	data    []byte
+	writes  []string
+	failAt  int
+	calls   int
+	onWrite func(calls int) // called after each write that succeeds
 }
 
 func (f *fakeTarget) Size() int64 { return int64(len(f.data)) }
@@ -460,7 +604,11 @@ func (f *fakeTarget) WriteAt(p []byte, off int64) (int, error) {
 		return 0, errors.New("injected write failure")
 	}
 	f.writes = append(f.writes, fmt.Sprintf("%d:%d", off, len(p)))
-	return copy(f.data[off:], p), nil
+	n := copy(f.data[off:], p)
+	if f.onWrite != nil {
+		f.onWrite(f.calls)
+	}
+	return n, nil
 }
 
 func (f *fakeTarget) Flush(off, length int64) error { return nil }

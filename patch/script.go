@@ -106,39 +106,100 @@ func (e *Entry) parseFields(fields []string) error {
 	return nil
 }
 
+// Bounds on what ParseScript reads, so that an endless or hostile input (/dev/zero, a stream of
+// lines) ends with an error instead of filling memory. A script of MaxScriptPatches undo lines of
+// 32 bytes each, as WriteUndo writes them, undoes 128 MiB of changes in about 620 MB.
+const (
+	MaxScriptLine    = 1 << 20 // bytes in one line: a value of 512 KiB in hex
+	MaxScriptSize    = 1 << 30 // bytes in the whole script
+	MaxScriptPatches = 1 << 22 // lines holding a patch
+)
+
 // ParseScript reads a patch script: one patch per line, OFFSET VALUE [expect=VALUE]; blank lines
 // and everything from a # that starts a word are ignored. Words are split at spaces and tabs;
 // double quotes group a word with spaces ("de ad be ef", str:"two words") and take the escapes
 // \" \\ \n \r \t and \xNN; single quotes group without escapes. name is the script's name in
-// messages ("p.txt:7: …"). Lines may end in CRLF; a UTF-8 byte-order mark is skipped.
+// messages ("p.txt:7: …"). Lines may end in CRLF; a UTF-8 byte-order mark is skipped. A script
+// longer than MaxScriptSize, a line longer than MaxScriptLine or more than MaxScriptPatches
+// patches is refused.
 func ParseScript(r io.Reader, name string) ([]Entry, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	return parseScript(r, name, scriptLimits{line: MaxScriptLine, size: MaxScriptSize, patches: MaxScriptPatches})
+}
+
+// scriptLimits are the bounds parseScript keeps to; tests make them small.
+type scriptLimits struct {
+	line    int
+	size    int64
+	patches int
+}
+
+func parseScript(r io.Reader, name string, limits scriptLimits) ([]Entry, error) {
+	sc := bufio.NewScanner(&sizeCapped{r: r, left: limits.size})
+	sc.Buffer(make([]byte, min(64<<10, limits.line)), limits.line+len("\r\n"))
 	var entries []Entry
-	for line := 1; ; line++ {
-		text, readErr := br.ReadString('\n')
-		if readErr != nil && !errors.Is(readErr, io.EOF) {
-			return nil, fmt.Errorf("read %s: %w", name, readErr)
-		}
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
 		if line == 1 {
 			text = strings.TrimPrefix(text, "\ufeff")
 		}
-		text = strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
 		where := fmt.Sprintf("%s:%d", name, line)
+		if len(text) > limits.line {
+			return nil, &ParseError{Where: where, Err: errLineTooLong}
+		}
 		words, err := splitWords(text)
 		if err != nil {
 			return nil, &ParseError{Where: where, Err: err}
 		}
-		if len(words) > 0 {
-			e, err := scriptEntry(words, name, line)
-			if err != nil {
-				return nil, &ParseError{Where: where, Err: err}
-			}
-			entries = append(entries, e)
+		if len(words) == 0 {
+			continue
 		}
-		if readErr != nil {
-			return entries, nil
+		if len(entries) == limits.patches {
+			return nil, &ParseError{Where: where, Err: fmt.Errorf("more than %d patches in one script: split it into several", limits.patches)}
 		}
+		e, err := scriptEntry(words, name, line)
+		if err != nil {
+			return nil, &ParseError{Where: where, Err: err}
+		}
+		entries = append(entries, e)
 	}
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return nil, &ParseError{Where: fmt.Sprintf("%s:%d", name, line+1), Err: errLineTooLong}
+	case errors.Is(err, errScriptTooLarge):
+		return nil, &ParseError{Where: name, Err: err}
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return entries, nil
+}
+
+var (
+	errLineTooLong    = fmt.Errorf("line longer than %d MiB: is this a patch script? (write a long value as several lines)", MaxScriptLine>>20)
+	errScriptTooLarge = fmt.Errorf("script larger than %d GiB: is this a patch script? (split it into several)", MaxScriptSize>>30)
+)
+
+// sizeCapped reads r until left bytes are read, then fails with errScriptTooLarge if r holds more.
+type sizeCapped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *sizeCapped) Read(p []byte) (int, error) {
+	if c.left == 0 {
+		var one [1]byte
+		if n, err := io.ReadAtLeast(c.r, one[:], 1); n == 0 {
+			return 0, err
+		}
+		return 0, errScriptTooLarge
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 func scriptEntry(words []string, name string, line int) (Entry, error) {

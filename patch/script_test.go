@@ -154,6 +154,12 @@ func FuzzParseScript(f *testing.F) {
 		"0 u8:300\n",
 		"0 \"unclosed\n",
 		"\ufeff1 i16be:-2 expect=u16be:0\n",
+		// An undo script of before names were quoted: the target's name broke the comment.
+		"# Revert with: mmhex patch 'a\n0x10 41414141' --script u.undo\n0x00000020 00 expect=ff\n",
+		"# Revert with: mmhex patch 'a'$'\\n''0x10 41414141' --script u.undo\n0x00000020 00 expect=ff\n",
+		"# \" ' \\x zz\r\n0 00 # \"\n",
+		"\x00\x00\x00\x00",
+		"0 " + strings.Repeat("ab", 4096) + "\n\n\n",
 	} {
 		f.Add(seed)
 	}
@@ -197,4 +203,59 @@ func FuzzParseScript(f *testing.F) {
 			}
 		}
 	})
+}
+
+// zeros reads as an endless run of zero bytes, as /dev/zero does, and counts what it gave.
+type zeros struct{ read int64 }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	clear(p)
+	z.read += int64(len(p))
+	return len(p), nil
+}
+
+// TestParseScriptEndlessLine reads a script that never ends a line (--script /dev/zero) and
+// checks that the parser stops after about MaxScriptLine bytes, naming the line.
+func TestParseScriptEndlessLine(t *testing.T) {
+	z := &zeros{}
+	_, err := ParseScript(z, "/dev/zero")
+	if want := "/dev/zero:1: line longer than 1 MiB"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("error %v, want %q", err, want)
+	}
+	if z.read > 2*MaxScriptLine {
+		t.Errorf("read %d bytes, want at most %d", z.read, 2*MaxScriptLine)
+	}
+}
+
+// TestParseScriptBounds checks each bound with small limits: a script at every limit parses,
+// one byte or one patch more is refused with the line named.
+func TestParseScriptBounds(t *testing.T) {
+	limits := scriptLimits{line: 16, size: 64, patches: 3}
+	atLimits := "0 " + strings.Repeat("a", 14) + "\r\n# " + strings.Repeat("c", 14) + "\n1 00\n\n2 00\n"
+	atLimits += strings.Repeat("\n", 64-len(atLimits))
+	tests := []struct {
+		name, script, want string
+	}{
+		{"at every limit", atLimits, ""},
+		{"a long line", "0 00\n\n0 " + strings.Repeat("a", 15) + "\n", "p.txt:3: line longer than 1 MiB"},
+		{"a long last line", "0 00\n\n0 " + strings.Repeat("a", 15), "p.txt:3: line longer than 1 MiB"},
+		{"a long comment", "# " + strings.Repeat("c", 15) + "\n", "p.txt:1: line longer than 1 MiB"},
+		{"too large", atLimits + "\n", "p.txt: script larger than 1 GiB"},
+		{"too many patches", "0 00\n1 00\n# three\n2 00\n3 00\n", "p.txt:5: more than 3 patches in one script"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			entries, err := parseScript(strings.NewReader(tt.script), "p.txt", limits)
+			if tt.want == "" {
+				if err != nil || len(entries) != 3 {
+					t.Errorf("got %d entries, error %v; want 3 entries", len(entries), err)
+				}
+				return
+			}
+			var perr *ParseError
+			if !errors.As(err, &perr) || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error %v, want a ParseError starting %q", err, tt.want)
+			}
+		})
+	}
 }

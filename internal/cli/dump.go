@@ -35,7 +35,7 @@ Examples:
 
 func runDump(args []string, io stdio) error {
 	fs := newFlagSet("mmhex dump", dumpUsage, io.out)
-	name := fs.StringP("name", "n", "", "dump the named shared-memory mapping `NAME` instead of a file")
+	fs.StringP("name", "n", "", "dump the named shared-memory mapping `NAME` instead of a file")
 	offsetText := fs.StringP("offset", "s", "0", "start at `OFFSET`: decimal, 0x hex, or end-N (N bytes before the end); K, M, G suffixes")
 	lengthText := fs.StringP("length", "l", "", "dump at most `LENGTH` bytes, decimal or 0x hex, K, M, G suffixes (default: to the end)")
 	cols := fs.IntP("cols", "c", 16, fmt.Sprintf("`N` bytes per row, 1 to %d (as xxd -c)", xxd.MaxCols))
@@ -45,7 +45,7 @@ func runDump(args []string, io stdio) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	t, rest, err := targetFrom(*name, fs.Args(), "mmhex dump")
+	t, rest, err := targetFrom(fs, "mmhex dump")
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ Other commands: mmhex patch, dump, create, watch (each with --help).
 func runEditor(args []string, io stdio) error {
 	fs := newFlagSet("mmhex", editorUsage, io.out)
 	readOnly := fs.BoolP("read-only", "r", false, "open read-only: edit mode and every write are refused")
-	name := fs.StringP("name", "n", "", "open the named shared-memory mapping `NAME` instead of a file")
+	fs.StringP("name", "n", "", "open the named shared-memory mapping `NAME` instead of a file")
 	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
 	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
 	watchFile := fs.Bool("watch", false, "live mode for FILE: show the changes other processes make to it")
@@ -60,7 +60,7 @@ func runEditor(args []string, io stdio) error {
 		fmt.Fprintln(io.out, "mmhex "+version)
 		return nil
 	}
-	t, rest, err := targetFrom(*name, fs.Args(), "mmhex")
+	t, rest, err := targetFrom(fs, "mmhex")
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/spf13/pflag"
 )
 
 // target is what a command works on: a file path, or the name of a named mapping (-n NAME).
@@ -22,10 +23,19 @@ func (t target) String() string {
 	return t.path
 }
 
-// targetFrom picks the target out of a command's operands: with -n NAME there is no file operand,
-// otherwise the first operand is the file. It returns the operands that follow.
-func targetFrom(name string, operands []string, command string) (target, []string, error) {
-	if name != "" {
+// targetFrom picks the target out of a command's flags (its -n NAME, "name") and operands: with
+// -n NAME there is no file operand, otherwise the first operand is the file. It returns the
+// operands that follow. An empty NAME is refused, not taken for "no -n".
+func targetFrom(fs *pflag.FlagSet, command string) (target, []string, error) {
+	operands := fs.Args()
+	if fs.Changed("name") {
+		name, err := fs.GetString("name")
+		if err != nil {
+			return target{}, nil, err
+		}
+		if name == "" {
+			return target{}, nil, usageErrorf("-n needs a mapping name, got an empty one (see '%s --help')", command)
+		}
 		return target{name: name}, operands, nil
 	}
 	if len(operands) == 0 {

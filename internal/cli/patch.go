@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
@@ -23,6 +25,10 @@ Writes each VALUE at its OFFSET through a memory mapping of FILE, then flushes i
 Every patch is checked before the first byte changes: a bad value, a range past the end, two
 patches on one byte, an expect= that does not hold, or a file that cannot be written, and
 nothing at all is written. Patches never grow a file; only bytes that differ are written.
+Two patches of one file take turns (an advisory lock: flock, LockFileEx); the second waits and
+says so. SIGINT, SIGTERM or SIGHUP during the writing puts back the bytes already written; one
+that comes after the last write lets the patch finish. Either way mmhex says which, and exits
+with 128+signal.
 
 OFFSET  4096 (decimal), 0x1000 (hex), 64K (also M, G), end-N (N bytes before the end)
 VALUE   hex bytes:  DEADBEEF  de:ad:be:ef  "de ad be ef"  0xde,0xad,0xbe,0xef
@@ -33,13 +39,14 @@ VALUE   hex bytes:  DEADBEEF  de:ad:be:ef  "de ad be ef"  0xde,0xad,0xbe,0xef
         A pair may be followed by expect=VALUE: the bytes at OFFSET must be these first.
 
 A script (--script) holds one patch per line, OFFSET VALUE [expect=VALUE], with # comments;
-"double quotes" group words with spaces and take \" \\ \n \r \t \xNN escapes.
+"double quotes" group words with spaces and take \" \\ \n \r \t \xNN escapes. A script holds
+at most 4194304 patches in 1 GiB, and a line at most 1 MiB.
 A dump (--xxd) is a hex dump in xxd's layout ('mmhex dump' or 'xxd' output, edited): its hex
 column is the new content of the bytes it covers.
 
 Each changed run is printed on stdout, "0x00000010: de ad -> be ef"; a summary goes to stderr.
 Exit status: 0 done; 1 nothing written (check failed, file unwritable); 2 bad command line,
-script or dump.
+script or dump; 128+N stopped by signal N, as said above.
 
 Examples:
   mmhex patch data.bin 0 i32le:999 4 i32le:666 16 i32le:999
@@ -49,127 +56,247 @@ Examples:
 `
 
 func runPatch(args []string, io stdio) error {
-	fs := newFlagSet("mmhex patch", patchUsage, io.out)
-	name := fs.StringP("name", "n", "", "patch the named shared-memory mapping `NAME` instead of a file")
-	scriptPath := fs.String("script", "", "read patches from `SCRIPT`, one per line (- for stdin)")
-	dumpPath := fs.String("xxd", "", "apply the xxd-style hex dump `DUMP` (- for stdin)")
-	expectText := fs.String("expect", "", "the bytes at the OFFSET must be `HEX` (or a typed VALUE) first; for a single patch")
-	dryRun := fs.Bool("dry-run", false, "check everything and print what would change; write nothing")
-	undoPath := fs.String("undo-file", "", "first save to `FILE` a script that reverts this patch (mmhex patch FILE --script UNDO)")
-	noFlush := fs.Bool("no-flush", false, "leave writing the changes to disk to the system (no msync/fsync)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	t, operands, err := targetFrom(*name, fs.Args(), "mmhex patch")
+	o, err := parsePatchFlags(args, io)
 	if err != nil {
 		return err
 	}
-	if *scriptPath == "-" && *dumpPath == "-" {
-		return usageErrorf("--script and --xxd cannot both read stdin")
-	}
-	if *undoPath == "-" {
-		return usageErrorf("--undo-file needs a file name: the undo script must be saved before the patch")
-	}
-
-	entries, err := patch.ParseArgs(operands)
+	entries, err := o.entries(io.in)
 	if err != nil {
-		return usageErrorf("%w", err)
+		return err
 	}
-	if fs.Changed("expect") {
-		if len(entries) != 1 || *scriptPath != "" || *dumpPath != "" {
-			return usageErrorf("--expect checks a single OFFSET VALUE patch; for several, write OFFSET VALUE expect=HEX for each")
-		}
-		if entries[0].Expect != nil {
-			return usageErrorf("patch 1 has both --expect and expect=: give one")
-		}
-		if entries[0].Expect, err = patch.ParseValue(*expectText); err != nil {
-			return usageErrorf("--expect: %w", err)
-		}
-	}
-	if *scriptPath != "" {
-		more, err := readScript(*scriptPath, io.in)
-		if err != nil {
-			return err
-		}
-		entries = append(entries, more...)
-	}
-	if *dumpPath != "" {
-		more, err := readDump(*dumpPath, io.in)
-		if err != nil {
-			return err
-		}
-		entries = append(entries, more...)
-	}
-	if len(entries) == 0 && *scriptPath == "" && *dumpPath == "" {
-		return usageErrorf("nothing to patch: give OFFSET VALUE pairs, --script SCRIPT or --xxd DUMP (see 'mmhex patch --help')")
-	}
-	if *undoPath != "" && t.path != "" && sameFile(*undoPath, t.path) {
-		return usageErrorf("--undo-file %s is the file being patched: give another name", *undoPath)
-	}
-
 	mode := mmap.ReadWrite
-	if *dryRun {
+	if o.dryRun {
 		mode = mmap.ReadOnly
 	}
-	m, err := openForPatch(t, mode)
+	m, err := openForPatch(o.target, mode)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
+	if o.dryRun {
+		return o.dryRunReport(m, entries, io)
+	}
+	return o.apply(m, entries, io)
+}
+
+// patchOptions is what the command line of mmhex patch asks for.
+type patchOptions struct {
+	target                         target
+	operands                       []string // OFFSET VALUE [expect=VALUE] ...
+	scriptPath, dumpPath, undoPath string
+	expect                         *string // --expect's value, when given
+	dryRun, noFlush                bool
+}
+
+// parsePatchFlags reads the command line into options and checks that they go together.
+func parsePatchFlags(args []string, io stdio) (*patchOptions, error) {
+	fs := newFlagSet("mmhex patch", patchUsage, io.out)
+	fs.StringP("name", "n", "", "patch the named shared-memory mapping `NAME` instead of a file")
+	scriptPath := fs.String("script", "", "read patches from `SCRIPT`, one per line (- for stdin)")
+	dumpPath := fs.String("xxd", "", "apply the xxd-style hex dump `DUMP` (- for stdin)")
+	expectText := fs.String("expect", "", "the bytes at the OFFSET must be `HEX` (or a typed VALUE) first; for a single patch")
+	dryRun := fs.Bool("dry-run", false, "check everything and print what would change; write nothing")
+	undoPath := fs.String("undo-file", "", "first save to `FILE`, a new file, a script that reverts this patch (mmhex patch FILE --script UNDO)")
+	noFlush := fs.Bool("no-flush", false, "leave writing the changes to disk to the system (no msync/fsync)")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	t, operands, err := targetFrom(fs, "mmhex patch")
+	if err != nil {
+		return nil, err
+	}
+	o := &patchOptions{target: t, operands: operands, scriptPath: *scriptPath, dumpPath: *dumpPath,
+		undoPath: *undoPath, dryRun: *dryRun, noFlush: *noFlush}
+	if fs.Changed("expect") {
+		o.expect = expectText
+	}
+	switch {
+	case o.scriptPath == "-" && o.dumpPath == "-":
+		return nil, usageErrorf("--script and --xxd cannot both read stdin")
+	case o.undoPath == "-":
+		return nil, usageErrorf("--undo-file needs a file name: the undo script must be saved before the patch")
+	}
+	return o, nil
+}
+
+// entries gathers the patches from the operands, --expect, the script and the dump, and checks
+// that the undo file is not the target.
+func (o *patchOptions) entries(stdin io.Reader) ([]patch.Entry, error) {
+	entries, err := patch.ParseArgs(o.operands)
+	if err != nil {
+		return nil, usageErrorf("%w", err)
+	}
+	if o.expect != nil {
+		if len(entries) != 1 || o.scriptPath != "" || o.dumpPath != "" {
+			return nil, usageErrorf("--expect checks a single OFFSET VALUE patch; for several, write OFFSET VALUE expect=HEX for each")
+		}
+		if entries[0].Expect != nil {
+			return nil, usageErrorf("patch 1 has both --expect and expect=: give one")
+		}
+		if entries[0].Expect, err = patch.ParseValue(*o.expect); err != nil {
+			return nil, usageErrorf("--expect: %w", err)
+		}
+	}
+	if o.scriptPath != "" {
+		more, err := readScript(o.scriptPath, stdin)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, more...)
+	}
+	if o.dumpPath != "" {
+		more, err := readDump(o.dumpPath, stdin)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, more...)
+	}
+	if len(entries) == 0 && o.scriptPath == "" && o.dumpPath == "" {
+		return nil, usageErrorf("nothing to patch: give OFFSET VALUE pairs, --script SCRIPT or --xxd DUMP (see 'mmhex patch --help')")
+	}
+	return entries, o.checkUndoPath()
+}
+
+// checkUndoPath refuses an undo file that is the object being patched: saving it would replace
+// the target. A named mapping is a file too where it lives in /dev/shm.
+func (o *patchOptions) checkUndoPath() error {
+	if o.undoPath == "" {
+		return nil
+	}
+	path, what := o.target.path, "the file being patched"
+	if o.target.name != "" {
+		path, _ = mmap.NamedPath(o.target.name)
+		what = fmt.Sprintf("the named mapping %q being patched", o.target.name)
+	}
+	if path != "" && sameFile(o.undoPath, path) {
+		return usageErrorf("--undo-file %s is %s: give another name", o.undoPath, what)
+	}
+	return nil
+}
+
+// patchesText counts the patches for the summary: a dump's every line is a patch, most of them
+// changing nothing, so a dump alone is counted in its lines.
+func (o *patchOptions) patchesText(plan *patch.Plan) string {
+	if o.dumpPath != "" && o.scriptPath == "" && len(o.operands) == 0 {
+		return byteconv.CountAs(plan.Patches, "dump line", "dump lines")
+	}
+	return byteconv.CountAs(plan.Patches, "patch", "patches")
+}
+
+// dryRunReport checks the patches against m and prints what they would change.
+func (o *patchOptions) dryRunReport(m *mmap.Mapping, entries []patch.Entry, io stdio) error {
 	plan, err := patch.Prepare(m, entries)
 	if err != nil {
 		return err
 	}
-	// What the summary counts: a dump's every line is a patch, most of them changing nothing,
-	// so a dump alone is counted in its lines.
-	patches := byteconv.CountAs(plan.Patches, "patch", "patches")
-	if *dumpPath != "" && *scriptPath == "" && len(operands) == 0 {
-		patches = byteconv.CountAs(plan.Patches, "dump line", "dump lines")
+	if err := printChanges(io.out, plan); err != nil {
+		return err
 	}
-	if *dryRun {
-		if err := printChanges(io.out, plan); err != nil {
-			return err
-		}
-		unsaved := ""
-		if *undoPath != "" {
-			unsaved = " (no undo file either)"
-		}
-		fmt.Fprintf(io.err, "dry run: %s would change %s of %s; nothing written%s\n",
-			patches, changedBytes(plan), t, unsaved)
-		return nil
+	unsaved := ""
+	if o.undoPath != "" {
+		unsaved = " (no undo file either)"
 	}
-	if *undoPath != "" {
-		if err := plan.SaveUndo(*undoPath, commandTarget(t)); err != nil {
+	fmt.Fprintf(io.err, "dry run: %s would change %s of %s; nothing written%s\n",
+		o.patchesText(plan), changedBytes(plan), o.target, unsaved)
+	return nil
+}
+
+// apply checks the patches against m and writes them, all or nothing. Two patches of one object
+// take turns: the lock spans the check and the write, so that an expect= still holds when its
+// bytes are written. SIGINT, SIGTERM and SIGHUP are caught meanwhile: one that arrives before
+// the last write rolls back what was written; one that arrives later lets the patch finish.
+// Either way the command ends with 128+signal and says which.
+func (o *patchOptions) apply(m *mmap.Mapping, entries []patch.Entry, io stdio) error {
+	unlock, err := m.Lock(func() { fmt.Fprintf(io.err, "waiting for another mmhex patch on %s…\n", o.target) })
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.target, err)
+	}
+	defer unlock()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(signals)
+
+	plan, err := patch.Prepare(m, entries)
+	if err != nil {
+		return err
+	}
+	if o.undoPath != "" {
+		if err := plan.SaveUndo(o.undoPath, commandTarget(o.target)); err != nil {
 			return fmt.Errorf("%w: nothing written", err)
 		}
 	}
-	if err := plan.Apply(m); err != nil {
-		var aerr *patch.ApplyError
-		if errors.As(err, &aerr) && aerr.RestoreErr != nil && *undoPath != "" {
-			return fmt.Errorf("%s: %w; the undo file %s holds the old bytes", t, err, *undoPath)
-		}
-		return fmt.Errorf("%s: %w", t, err)
+	if err := plan.Apply(m, signals); err != nil {
+		return o.applyFailed(m, plan, err)
 	}
+	err = o.report(m, plan, io)
+	select {
+	case sig := <-signals:
+		msg := fmt.Errorf("interrupted by %s after the patch was complete: %s holds all of it", patch.SignalName(sig), o.target)
+		if err != nil {
+			msg = fmt.Errorf("%w; then %w", err, msg)
+		}
+		return signalExit(sig, msg)
+	default:
+	}
+	return err
+}
+
+// applyFailed explains an Apply that stopped, after flushing the restored bytes. When every byte
+// was restored the undo file is removed: it would revert a patch that never happened, and keep
+// the same command from running again.
+func (o *patchOptions) applyFailed(m *mmap.Mapping, plan *patch.Plan, err error) error {
+	var aerr *patch.ApplyError
+	var ierr *patch.InterruptedError
+	restored := errors.As(err, &aerr) && aerr.RestoreErr == nil || errors.As(err, &ierr) && ierr.RestoreErr == nil
+	if restored && o.undoPath != "" {
+		os.Remove(o.undoPath)
+	}
+	if restored && m.FileBacked() {
+		if ferr := plan.Flush(m); ferr != nil {
+			err = fmt.Errorf("%w; flushing the restored bytes failed: %w", err, ferr)
+		}
+	}
+	if !restored && o.undoPath != "" {
+		err = fmt.Errorf("%w; the undo file %s holds the old bytes", err, o.undoPath)
+	}
+	if ierr != nil {
+		return signalExit(ierr.Signal, fmt.Errorf("%s: %w", o.target, err))
+	}
+	return fmt.Errorf("%s: %w", o.target, err)
+}
+
+// report prints the changes written, flushes them unless --no-flush, and sums up.
+func (o *patchOptions) report(m *mmap.Mapping, plan *patch.Plan, io stdio) error {
 	// The patch is written: a failure to report it must not hide the flush that follows.
 	printErr := printChanges(io.out, plan)
 	flushed := ""
 	switch {
 	case plan.Patches == 0:
-		fmt.Fprintf(io.err, "no patches given: nothing written to %s\n", t)
+		fmt.Fprintf(io.err, "no patches given: nothing written to %s\n", o.target)
 		return nil
 	case len(plan.Changes) == 0:
-		fmt.Fprintf(io.err, "%s already holds these bytes: nothing written\n", t)
+		fmt.Fprintf(io.err, "%s already holds these bytes: nothing written\n", o.target)
 		return nil
-	case *noFlush:
+	case o.noFlush:
 		flushed = "; not flushed (--no-flush)"
 	case m.FileBacked():
 		if err := plan.Flush(m); err != nil {
-			return fmt.Errorf("%s: patched, but flushing to disk failed: %w", t, err)
+			return fmt.Errorf("%s: patched, but flushing to disk failed: %w", o.target, err)
 		}
 		flushed = "; flushed to disk"
 	}
-	fmt.Fprintf(io.err, "patched %s: %s changed by %s%s\n", t, changedBytes(plan), patches, flushed)
+	fmt.Fprintf(io.err, "patched %s: %s changed by %s%s\n", o.target, changedBytes(plan), o.patchesText(plan), flushed)
 	return printErr
+}
+
+// signalExit ends the command with err and the exit status a shell gives a process that sig
+// ended: 128 + the signal's number.
+func signalExit(sig os.Signal, err error) error {
+	code := 1
+	if s, ok := sig.(syscall.Signal); ok {
+		code = 128 + int(s)
+	}
+	return &exitError{code: code, err: err}
 }
 
 // openForPatch maps the target, explaining a file that cannot be written in patch's terms.
@@ -271,4 +398,11 @@ func printChanges(w io.Writer, plan *patch.Plan) error {
 
 func changedBytes(plan *patch.Plan) string {
 	return fmt.Sprintf("%s in %s", byteconv.CountAs(plan.Bytes(), "byte", "bytes"), byteconv.CountAs(len(plan.Changes), "run", "runs"))
+}
+
+func plural[N int | int64](n N, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

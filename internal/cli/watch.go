@@ -61,11 +61,11 @@ func runWatch(args []string, io stdio) error {
 	lenArg := flags.String("length", "", "watch `L` bytes (default: to the end)")
 	count := flags.Int("count", 0, "exit after `N` runs (0: no limit)")
 	duration := flags.Duration("duration", 0, "exit after `D` (0: no limit)")
-	name := flags.StringP("name", "n", "", "watch the named mapping `NAME` instead of a file")
+	flags.StringP("name", "n", "", "watch the named mapping `NAME` instead of a file")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
-	t, rest, err := targetFrom(*name, flags.Args(), "mmhex watch")
+	t, rest, err := targetFrom(flags, "mmhex watch")
 	if err != nil {
 		return err
 	}

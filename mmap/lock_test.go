@@ -1,0 +1,94 @@
+package mmap
+
+import (
+	"errors"
+	"testing"
+)
+
+// checkLockExcludes locks a, then has b lock the same object from another goroutine: b must
+// report that it waits and get the lock only once a has let go.
+func checkLockExcludes(t *testing.T, a, b *Mapping) {
+	t.Helper()
+	unlockA, err := a.Lock(func() { t.Error("the first Lock waited, with no other holder") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, acquired := make(chan struct{}), make(chan error, 1)
+	go func() {
+		unlockB, err := b.Lock(func() { close(waiting) })
+		if err == nil {
+			err = unlockB()
+		}
+		acquired <- err
+	}()
+	select {
+	case <-waiting:
+	case err := <-acquired:
+		t.Fatalf("the second Lock returned (%v) while the first held the lock", err)
+	}
+	select {
+	case err := <-acquired:
+		t.Fatalf("the second Lock returned (%v) while the first still held the lock", err)
+	default:
+	}
+	if err := unlockA(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-acquired; err != nil {
+		t.Fatalf("the second Lock after unlock: %v", err)
+	}
+	if err := unlockA(); err != nil {
+		t.Errorf("unlock called twice = %v, want nil", err)
+	}
+}
+
+func TestLockFileExcludes(t *testing.T) {
+	path := writeTemp(t, randomBytes(4096, 7))
+	a, b := mustOpen(t, path, ReadWrite), mustOpen(t, path, ReadOnly)
+	checkLockExcludes(t, a, b)
+}
+
+func TestLockNamedExcludes(t *testing.T) {
+	if !namedSupported() {
+		t.Skip("no named mappings on this system")
+	}
+	name := uniqueName(t)
+	created, err := CreateNamed(name, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer created.Close()
+	a, err := OpenNamed(name, ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	checkLockExcludes(t, a, created)
+}
+
+// TestLockEndsWithClose checks that a mapping closed while locked lets the next holder in at
+// once (the descriptor's close releases it on POSIX; on Windows unlock still releases it).
+func TestLockEndsWithClose(t *testing.T) {
+	path := writeTemp(t, randomBytes(4096, 8))
+	a, b := mustOpen(t, path, ReadWrite), mustOpen(t, path, ReadWrite)
+	unlockA, err := a.Lock(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := unlockA(); err != nil {
+		t.Errorf("unlock after Close = %v, want nil", err)
+	}
+	unlockB, err := b.Lock(func() { t.Error("Lock waited for a closed mapping's lock") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unlockB(); err != nil {
+		t.Error(err)
+	}
+	if _, err := a.Lock(nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("Lock after Close = %v, want ErrClosed", err)
+	}
+}
