@@ -84,8 +84,9 @@ type Mapping struct {
 
 	// whole is a view of the entire object, on systems whose address space holds it.
 	// Otherwise it is nil and accesses go through cache or through per-Scan windows.
-	whole []byte
-	cache windowCache
+	whole   []byte
+	cache   windowCache
+	touched touchedSpan
 
 	sys osMapping
 }
@@ -271,15 +272,27 @@ func (m *Mapping) Scan(off, length int64, overlap int, fn func(chunk []byte, at 
 	if length == 0 {
 		return nil
 	}
-	if m.whole != nil {
-		return m.guard(m.whole, 0, func() error { return fn(m.whole[off:off+length], off) })
-	}
 	end := off + length
+	released := off // where the bytes not yet released from the whole view begin
 	for start := off; start < end; {
 		chunkEnd := min(start+scanWindow, end)
 		from := start
 		if start > off {
 			from = max(off, start-int64(overlap))
+		}
+		if m.whole != nil {
+			// Chunks of the whole view, each released once read, so a search of the whole
+			// file leaves no more of it in this process than one chunk. The release starts
+			// at the previous chunk: reading the overlap faulted in the last pages of that
+			// chunk again, and the kernel maps a large folio around a fault whole.
+			err := m.guard(m.whole, 0, func() error { return fn(m.whole[from:chunkEnd], from) })
+			m.release(released, chunkEnd)
+			released = from
+			if err != nil {
+				return err
+			}
+			start = chunkEnd
+			continue
 		}
 		base := alignDown(from, m.sys.granularity())
 		view, err := m.sys.mapView(base, int(chunkEnd-base), m.writable)
@@ -398,6 +411,7 @@ func (m *Mapping) unmapAll() error {
 // offset each view starts at, guarded against faults. The caller holds m.mu for reading.
 func (m *Mapping) each(off, n int64, fn func(view []byte, at int64)) error {
 	if m.whole != nil {
+		defer m.noteTouched(off, n)
 		return m.guard(m.whole, 0, func() error { fn(m.whole[off:off+n], off); return nil })
 	}
 	m.cache.mu.Lock()

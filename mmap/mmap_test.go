@@ -77,10 +77,17 @@ func runChild(t *testing.T, cmd *exec.Cmd, role, arg string) {
 	}
 }
 
-// inBothViewModes runs f once with the object mapped whole and once through small moving
-// windows, the way a 32-bit process reaches a large file.
+// inBothViewModes runs f with the object mapped whole, again with the whole view scanned and
+// released in small chunks, and once through small moving windows, the way a 32-bit process
+// reaches a large file.
 func inBothViewModes(t *testing.T, f func(t *testing.T)) {
 	t.Run("whole", f)
+	t.Run("whole in small chunks", func(t *testing.T) {
+		oldScan, oldBudget := scanWindow, releaseBudget
+		scanWindow, releaseBudget = 3*64<<10, 64<<10
+		t.Cleanup(func() { scanWindow, releaseBudget = oldScan, oldBudget })
+		f(t)
+	})
 	t.Run("windowed", func(t *testing.T) {
 		oldLimit, oldCache, oldScan := wholeViewLimit, cacheWindow, scanWindow
 		wholeViewLimit, cacheWindow, scanWindow = 0, 64<<10, 3*64<<10

@@ -150,3 +150,11 @@ func (s *osMapping) close(created bool) error {
 	s.file = nil
 	return err
 }
+
+// release drops view's pages from the process with madvise(MADV_DONTNEED). The view is
+// MAP_SHARED (mapView maps nothing else), so on Linux the pages leave the process at once and
+// their bytes, written ones too, stay in the page cache or tmpfs; on a MAP_PRIVATE view it would
+// throw away the writes. macOS and the BSDs take it as a hint and deactivate the pages lazily,
+// keeping their bytes; MADV_FREE, which may discard them, is meant for anonymous memory and is
+// not used. A failure only leaves the pages resident, so it is not reported.
+func (s *osMapping) release(view []byte) { unix.Madvise(view, unix.MADV_DONTNEED) }

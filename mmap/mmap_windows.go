@@ -238,3 +238,11 @@ func (s *osMapping) close(created bool) error {
 	}
 	return err
 }
+
+// release removes view's pages from the process's working set: VirtualUnlock on pages that are
+// not locked does exactly that (and then fails with ERROR_NOT_LOCKED), while the section keeps
+// their bytes, written ones included, in the system's cache. A failure only leaves the pages
+// resident, so it is not reported.
+func (s *osMapping) release(view []byte) {
+	windows.VirtualUnlock(uintptr(unsafe.Pointer(unsafe.SliceData(view))), uintptr(len(view)))
+}
