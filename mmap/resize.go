@@ -16,10 +16,10 @@ var ErrFixedSize = errors.New("a mapping of this kind has a fixed size")
 // mappings of files can be resized; the others return an error wrapping ErrFixedSize.
 //
 // Other processes that map the file keep their own views: after a shrink, one that touches a
-// page past the new end faults (see Remap). On Windows a file cannot change size while a view
-// of it is mapped (SetEndOfFile fails with ERROR_USER_MAPPED_FILE), so Resize unmaps this
-// mapping's views and closes its section first; if another process maps the file, the resize
-// fails with that error and the mapping is made again at the old size.
+// page past the new end faults (see Remap). On Windows a file cannot shrink below a mapped view
+// (SetEndOfFile fails with ERROR_USER_MAPPED_FILE), so Resize unmaps this mapping's views and
+// closes its section first; if another mapping of the file has a view, a shrink fails with that
+// error and this mapping is made again at the old size.
 func (m *Mapping) Resize(newSize int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
