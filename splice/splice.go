@@ -117,7 +117,7 @@ func Splice(ctx context.Context, f File, off, deleteN int64, insert []byte, opts
 	case errors.Is(err, fs.ErrExist):
 		return fmt.Errorf("%s: %w (journal %s): reopen the file in mmhex to complete it first", f.Name(), ErrPending, jpath)
 	case err != nil:
-		return fmt.Errorf("%s refused: %w: %w; insert and delete need to write a journal next to the file, which keeps it safe from a crash", describe(o), ErrNoJournal, err)
+		return fmt.Errorf("%s: %s refused: %w: %w; insert and delete need to write a journal next to the file, which keeps it safe from a crash", f.Name(), describe(o), ErrNoJournal, err)
 	}
 	e.j = j
 	defer j.file.Close()
