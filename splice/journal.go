@@ -96,13 +96,13 @@ func alignUp(n, to int64) int64 { return (n + to - 1) / to * to }
 // createJournal writes the journal of o at path: the header, the deleted bytes (read from f with
 // buf), the inserted ones and the first record, and makes it durable, the directory entry
 // included, before the data file is touched. An existing journal is never replaced.
-func createJournal(path string, f File, o op, insert []byte, chunk int64, buf []byte, perm fs.FileMode) (*journal, error) {
+func createJournal(path string, f File, o op, insert []byte, chunk int64, buf []byte, perm fs.FileMode, noSync bool) (*journal, error) {
 	file, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return nil, err
 	}
 	j := &journal{file: file, path: path, op: o, chunk: chunk, slots: newLayout(o, chunk)}
-	if err := j.writeNew(f, insert, buf); err != nil {
+	if err := j.writeNew(f, insert, buf, noSync); err != nil {
 		file.Close()
 		os.Remove(path)
 		return nil, err
@@ -110,7 +110,7 @@ func createJournal(path string, f File, o op, insert []byte, chunk int64, buf []
 	return j, nil
 }
 
-func (j *journal) writeNew(f File, insert, buf []byte) error {
+func (j *journal) writeNew(f File, insert, buf []byte, noSync bool) error {
 	bytesCRC := crc32.New(castagnoli)
 	at := int64(headerSize)
 	for done := int64(0); done < j.op.Delete; {
@@ -138,8 +138,11 @@ func (j *journal) writeNew(f File, insert, buf []byte) error {
 	if _, err := j.file.WriteAt(h, 0); err != nil {
 		return err
 	}
-	if err := j.writeRecord(record{phase: forward}); err != nil {
+	if err := j.writeRecord(record{phase: forward}, noSync); err != nil {
 		return err
+	}
+	if noSync {
+		return nil
 	}
 	return syncDir(filepath.Dir(j.path))
 }
@@ -223,9 +226,9 @@ func (j *journal) readRecord(off int64) (record, bool) {
 	return rec, true
 }
 
-// writeRecord writes rec into its slot and makes it durable.
-func (j *journal) writeRecord(rec record) error {
-	b := make([]byte, recordHeader+len(rec.data))
+// writeRecord writes rec into its slot and, unless noSync, makes it durable.
+func (j *journal) writeRecord(rec record, noSync bool) error {
+	b := make([]byte, recordHeader)
 	kind := uint64(rec.phase)
 	if rec.data != nil {
 		kind |= hasData
@@ -233,13 +236,19 @@ func (j *journal) writeRecord(rec record) error {
 	for i, v := range []uint64{rec.seq, kind, uint64(rec.moved), uint64(rec.done), uint64(rec.n)} {
 		binary.LittleEndian.PutUint64(b[8*i:], v)
 	}
-	copy(b[recordHeader:], rec.data)
 	sum := crc32.New(castagnoli)
 	sum.Write(b[:40])
 	sum.Write(rec.data)
 	binary.LittleEndian.PutUint32(b[40:], sum.Sum32())
+	// The data first: a reader takes the record only when header and data agree with the CRC.
+	if _, err := j.file.WriteAt(rec.data, j.slots[rec.seq%2]+recordHeader); err != nil {
+		return fmt.Errorf("writing the journal %s: %w", j.path, err)
+	}
 	if _, err := j.file.WriteAt(b, j.slots[rec.seq%2]); err != nil {
 		return fmt.Errorf("writing the journal %s: %w", j.path, err)
+	}
+	if noSync {
+		return nil
 	}
 	if err := j.file.Sync(); err != nil {
 		return fmt.Errorf("syncing the journal %s: %w", j.path, err)
@@ -262,11 +271,14 @@ func (j *journal) copyOut(f File, from, n, at int64, buf []byte) error {
 	return nil
 }
 
-// remove deletes the journal, durably: the operation is over.
-func (j *journal) remove() error {
+// remove deletes the journal, durably unless noSync: the operation is over.
+func (j *journal) remove(noSync bool) error {
 	j.file.Close()
 	if err := os.Remove(j.path); err != nil {
 		return fmt.Errorf("removing the journal %s: %w", j.path, err)
+	}
+	if noSync {
+		return nil
 	}
 	return syncDir(filepath.Dir(j.path))
 }

@@ -62,6 +62,11 @@ type Options struct {
 	Chunk int64
 	// Progress, when not nil, is called after each step of the move, in the calling goroutine.
 	Progress func(Progress)
+	// NoSync leaves writing the journal and the file to disk to the system: no fsync or msync
+	// after each step, and no flush at the end. A process that stops midway (kill -9) is still
+	// recovered, since the page cache keeps every write in order; a power loss or a kernel
+	// crash may not be.
+	NoSync bool
 
 	// crash is the tests' fault injection: called at each point where a crash must be
 	// survivable, it stops the operation there, as kill -9 would, when it returns true.
@@ -112,7 +117,7 @@ func Splice(ctx context.Context, f File, off, deleteN int64, insert []byte, opts
 		perm = info.Mode().Perm() & 0o666
 	}
 	jpath := JournalPath(f.Name())
-	j, err := createJournal(jpath, f, o, insert, e.chunk, e.buf, perm)
+	j, err := createJournal(jpath, f, o, insert, e.chunk, e.buf, perm, opts.NoSync)
 	switch {
 	case errors.Is(err, fs.ErrExist):
 		return fmt.Errorf("%s: %w (journal %s): reopen the file in mmhex to complete it first", f.Name(), ErrPending, jpath)
@@ -193,7 +198,7 @@ func (e *engine) abandon(cause error) error {
 			return fmt.Errorf("%w; %s", cause, e.interrupted(err))
 		}
 	}
-	if err := e.j.remove(); err != nil {
+	if err := e.j.remove(e.opts.NoSync); err != nil {
 		return fmt.Errorf("%w; %w", cause, err)
 	}
 	return fmt.Errorf("%w: nothing changed", cause)
@@ -275,10 +280,18 @@ func (e *engine) run(ctx context.Context, rec record) error {
 	return e.finish(rec.phase)
 }
 
+// flush makes [off, off+n) of the file durable, unless NoSync.
+func (e *engine) flush(off, n int64) error {
+	if e.opts.NoSync {
+		return nil
+	}
+	return e.f.Flush(off, n)
+}
+
 // write writes the next record.
 func (e *engine) write(rec record) error {
 	rec.seq = e.rec.seq + 1
-	if err := e.j.writeRecord(rec); err != nil {
+	if err := e.j.writeRecord(rec, e.opts.NoSync); err != nil {
 		return err
 	}
 	e.rec = rec
@@ -316,7 +329,7 @@ func (e *engine) step(mv move, done, n int64) error {
 	if e.crashed("written") {
 		return errCrashed
 	}
-	return e.f.Flush(mv.dst+at, n)
+	return e.flush(mv.dst+at, n)
 }
 
 // redo writes again the chunk a record says may be in flight: from the journal when the record
@@ -333,7 +346,7 @@ func (e *engine) redo(mv move, rec record) error {
 	if _, err := e.f.WriteAt(data, mv.dst+at); err != nil {
 		return err
 	}
-	return e.f.Flush(mv.dst+at, rec.n)
+	return e.flush(mv.dst+at, rec.n)
 }
 
 // cancel turns the forward move, done bytes into it, into a rollback and runs it.
@@ -383,13 +396,13 @@ func (e *engine) finish(p phase) error {
 	if e.crashed("resized") {
 		return errCrashed
 	}
-	if err := e.f.Flush(0, e.f.Size()); err != nil {
+	if err := e.flush(0, e.f.Size()); err != nil {
 		return e.interrupted(err)
 	}
 	if e.crashed("flushed") {
 		return errCrashed
 	}
-	if err := e.j.remove(); err != nil {
+	if err := e.j.remove(e.opts.NoSync); err != nil {
 		return fmt.Errorf("%s is complete, but %w: the next open completes it again, harmlessly", describe(o), err)
 	}
 	return nil

@@ -15,7 +15,7 @@ import (
 )
 
 const spliceUsage = `
-Usage: mmhex splice [flags] FILE OFFSET [--delete N] [--insert VALUE] [--expect V]
+Usage: mmhex splice [flags] FILE OFFSET [--delete N] [--insert VALUE] [--expect V] [--dry-run]
 
 Deletes N bytes at OFFSET and inserts VALUE in their place, in FILE itself: the file grows or
 shrinks, and the bytes after OFFSET move through a memory mapping, with no temporary copy of
@@ -24,7 +24,9 @@ the file. Other processes that map the file see the bytes move.
 A journal next to the file (.FILE.mmhex-journal) records the operation before the file is
 touched, and how far the move got, chunk by chunk; if mmhex stops midway (kill -9, power loss),
 the next mmhex that opens the file (the editor, patch, splice) completes the operation and says
-so. Where the journal cannot be written (a read-only folder), splice refuses. SIGINT, SIGTERM or
+so. Each chunk is flushed (msync, fsync) before the journal says it moved, which writes
+the moved bytes twice; --no-flush skips the flushes: a kill -9 is still recovered, a power loss
+may not be. Where the journal cannot be written (a read-only folder), splice refuses. SIGINT, SIGTERM or
 SIGHUP during the move moves the bytes back: the file is as before, mmhex says so and exits with
 128+signal. Two splices or patches of one file take turns (an advisory lock).
 
@@ -51,6 +53,7 @@ func runSplice(args []string, io stdio) error {
 	insertText := fs.String("insert", "", "insert `VALUE` at OFFSET (after deleting)")
 	expectText := fs.String("expect", "", "the bytes at OFFSET must be `V` first")
 	dryRun := fs.Bool("dry-run", false, "check everything and say what would change; write nothing")
+	noFlush := fs.Bool("no-flush", false, "leave writing to disk to the system (no fsync, no msync): kill -9 is still recovered, a power loss may not be")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -131,7 +134,7 @@ func runSplice(args []string, io stdio) error {
 		}
 	}()
 	oldSize := m.Size()
-	err = splice.Splice(ctx, m, off, deleteN, insert, splice.Options{})
+	err = splice.Splice(ctx, m, off, deleteN, insert, splice.Options{NoSync: *noFlush})
 	close(stopWatching)
 	<-watched
 	if err != nil {
@@ -140,8 +143,12 @@ func runSplice(args []string, io stdio) error {
 		}
 		return err
 	}
-	fmt.Fprintf(io.err, "spliced %s: %s; %s → %s; flushed to disk\n", t, spliceWhat(off, deleteN, insert, true),
-		byteconv.FormatSize(oldSize), byteconv.FormatSize(m.Size()))
+	flushed := "flushed to disk"
+	if *noFlush {
+		flushed = "not flushed (--no-flush)"
+	}
+	fmt.Fprintf(io.err, "spliced %s: %s; %s → %s; %s\n", t, spliceWhat(off, deleteN, insert, true),
+		byteconv.FormatSize(oldSize), byteconv.FormatSize(m.Size()), flushed)
 	if caught != nil {
 		return signalExit(caught, fmt.Errorf("interrupted by %s after the splice was complete: %s holds all of it", patch.SignalName(caught), t))
 	}
