@@ -382,3 +382,25 @@ func ExampleSplice() {
 	fmt.Printf("%s (%d bytes)\n", b, m.Size())
 	// Output: hello there, mmhex (18 bytes)
 }
+
+// TestSpliceBeyond4GiB moves bytes across the 4 GiB mark of a sparse file, which 32-bit builds
+// reach through windows.
+func TestSpliceBeyond4GiB(t *testing.T) {
+	const size = 4<<30 + 64<<10
+	path := testdir.Sparse(t, size)
+	m := open(t, path)
+	defer m.Close()
+	const off = 4<<30 - 8
+	if _, err := m.WriteAt([]byte("before4G|after"), off-9); err != nil {
+		t.Fatal(err)
+	}
+	if err := Splice(context.Background(), m, off, 1, []byte("<insert>"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Size() != size+7 {
+		t.Errorf("Size() = %d, want %d", m.Size(), int64(size+7))
+	}
+	if got := testdir.ReadAt(t, path, off-9, 21); got != "before4G|<insert>fter" {
+		t.Errorf("bytes around 4 GiB = %q, want %q", got, "before4G|<insert>fter")
+	}
+}
