@@ -107,10 +107,14 @@ func runCreate(args []string, io stdio) error {
 	if cerr := m.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
+	reused := errors.Is(err, mmap.ErrNameReused)
+	if err != nil && !reused {
 		return fmt.Errorf("named mapping %q: %w", name, err)
 	}
-	if _, isFile := mmap.NamedPath(name); isFile {
+	if path, isFile := mmap.NamedPath(name); reused {
+		// Someone removed our name while we held it and created their own under it.
+		fmt.Fprintf(io.out, "released named mapping %q; %s is now another process's mapping, made after this one: left it in place\n", name, path)
+	} else if isFile {
 		fmt.Fprintf(io.out, "released named mapping %q: the name is removed; processes still attached keep their memory\n", name)
 	} else {
 		fmt.Fprintf(io.out, "closed named mapping %q: it lives on while other processes hold it\n", name)
