@@ -20,9 +20,10 @@ Usage: mmhex create [--size N] [--demo] NAME
 
 Creates the named shared-memory mapping NAME of N bytes (default 4096; the OS rounds it up to
 whole pages), zero-filled, and holds it until Ctrl-C, SIGTERM or SIGHUP (its terminal closing),
-then releases it (on Linux the name, /dev/shm/NAME, is removed). Another process attaches with
-'mmhex -n NAME' (the editor) or 'mmhex watch -n NAME' (print every change). If NAME exists
-already, create says so and exits 1: another process holds it.
+then releases it (on Linux the name, /dev/shm/NAME, is removed, unless it names by then a
+mapping another process made). Another process attaches with 'mmhex -n NAME' (the editor) or
+'mmhex watch -n NAME' (print every change). If NAME exists already, create says so and exits 1:
+another process holds it.
 
 Sizes may be decimal or 0x-hex, with an optional K, M or G suffix (1024, 1024², 1024³):
 4096, 64K, 1M, 0x1000.
