@@ -22,7 +22,8 @@ type osMapping struct {
 }
 
 // openFile opens a path the user gave, following a symbolic link as every program given a path
-// does: whoever can plant a link there could as well replace the file.
+// does (vim, dd, cat): the user chose the path. Links planted by other users in a sticky
+// directory such as /tmp are the kernel's to refuse (fs.protected_symlinks).
 func (s *osMapping) openFile(path string, writable bool) error {
 	return s.open(path, writable, 0)
 }
