@@ -35,6 +35,17 @@ type osMapping struct {
 }
 
 func (s *osMapping) openFile(path string, writable bool) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return pathError("open", path, unwrapPathError(err))
+	}
+	if info.IsDir() {
+		return pathError("open", path, ErrIsDir)
+	}
+	if !info.Mode().IsRegular() {
+		// A device or pipe has no fixed size to map.
+		return pathError("open", path, ErrNotRegular)
+	}
 	s.path, s.writable = path, writable
 	name, err := windows.UTF16PtrFromString(path)
 	if err != nil {
