@@ -147,9 +147,8 @@ Goto prompt
   0x1F00 (hex), 1234 (decimal), +N or -N (from the cursor), 50% (of the file), end, end-N
 
 Command line
-  goto OFFSET (or just OFFSET), w (flush), q, wq, set cols=N (0 fits the terminal),
-  /TEXT, ?TEXT (search), fill HEX (the selection), mark [NAME] (bookmark), help
 `)
+	sb.WriteString(commandHelp())
 	fmt.Fprintf(&sb, `
 Live mode (mmhex -n NAME, or mmhex --watch FILE)
   Every interval the bytes on screen are compared with a copy mmhex keeps:
