@@ -2,6 +2,10 @@
 // selection, in-place writes through the mapping with their undo and redo history, the set of
 // unflushed ranges, goto, search, bookmarks and the data inspector's decoding. It knows nothing of
 // terminals: the widget draws from the plain ViewState snapshot the editor hands out.
+//
+// Its errors are sentences for the person at the keys, and they carry no package prefix: the app
+// shows them as they are, in the status bar, where the editor is the app's own voice. An error of
+// the storage beneath keeps its own prefix inside the sentence that wraps it.
 package editor
 
 import (
@@ -30,19 +34,19 @@ type Storage interface {
 // Errors callers tell apart with errors.Is.
 var (
 	// ErrReadOnly refuses edit mode and every write on a read-only mapping.
-	ErrReadOnly = errors.New("editor: the mapping is open read-only, so its bytes cannot be changed")
+	ErrReadOnly = errors.New("the mapping is open read-only, so its bytes cannot be changed")
 	// ErrFixedSize refuses inserting and deleting bytes.
 	ErrFixedSize = errors.New("a memory mapping has a fixed size: bytes can be overwritten (edit mode, fill, paste) but not inserted or deleted")
 	// ErrNotEditMode refuses typed input outside edit mode.
-	ErrNotEditMode = errors.New("editor: not in edit mode")
+	ErrNotEditMode = errors.New("not in edit mode")
 	// ErrEmpty refuses cursor-based edits on an empty mapping.
-	ErrEmpty = errors.New("editor: the mapping is empty")
+	ErrEmpty = errors.New("the mapping is empty")
 	// ErrNoSelection refuses fill and copy when nothing is selected.
-	ErrNoSelection = errors.New("editor: nothing is selected (start a selection first)")
+	ErrNoSelection = errors.New("nothing is selected (start a selection first)")
 	// ErrRegisterEmpty refuses paste before anything was copied.
-	ErrRegisterEmpty = errors.New("editor: nothing to paste (copy a selection first)")
+	ErrRegisterEmpty = errors.New("nothing to paste (copy a selection first)")
 	// ErrTooLarge refuses an action whose copy or undo record would not fit in memory comfortably.
-	ErrTooLarge = errors.New("editor: too large")
+	ErrTooLarge = errors.New("too large")
 )
 
 // GroupSize is the number of bytes cursor.next-group and cursor.prev-group step over; the view
@@ -499,15 +503,15 @@ func (e *Editor) ReplaceByte(b byte) error {
 }
 
 // Insert refuses: a mapping cannot grow. The error says what to do instead.
-func (e *Editor) Insert() error { return fmt.Errorf("editor: cannot insert: %w", ErrFixedSize) }
+func (e *Editor) Insert() error { return fmt.Errorf("cannot insert: %w", ErrFixedSize) }
 
 // Delete refuses: a mapping cannot shrink. The error says what to do instead.
-func (e *Editor) Delete() error { return fmt.Errorf("editor: cannot delete: %w", ErrFixedSize) }
+func (e *Editor) Delete() error { return fmt.Errorf("cannot delete: %w", ErrFixedSize) }
 
 // read fills p from off, wrapping a storage failure (such as the file shrinking underneath).
 func (e *Editor) read(p []byte, off int64) error {
 	if _, err := e.st.ReadAt(p, off); err != nil {
-		return fmt.Errorf("editor: read %d bytes at 0x%X: %w", len(p), off, err)
+		return fmt.Errorf("read %d bytes at 0x%X: %w", len(p), off, err)
 	}
 	return nil
 }

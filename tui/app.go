@@ -397,7 +397,7 @@ func (a *app) replaceKey(name string) {
 // say shows a message in the status bar; "" clears it.
 func (a *app) say(text string) { a.message, a.isError = text, false }
 
-// fail shows an error in the status bar, without the package prefix users need not see.
+// fail shows an error in the status bar.
 func (a *app) fail(err error) {
 	msg := err.Error()
 	switch {
@@ -406,7 +406,7 @@ func (a *app) fail(err error) {
 	case errors.Is(err, mmap.ErrFault):
 		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
 	}
-	a.message, a.isError = strings.TrimPrefix(msg, "editor: "), true
+	a.message, a.isError = msg, true
 }
 
 // check shows err, if any.

@@ -55,6 +55,7 @@ func (t target) explain(err error, mode mmap.Mode) error {
 	sentence := func(format string, args ...any) error {
 		return &explainedError{msg: fmt.Sprintf(format, args...), cause: err}
 	}
+	var badName *mmap.NameError
 	switch {
 	case errors.Is(err, mmap.ErrIsDir):
 		return sentence("%s is a directory: give a file", t.path)
@@ -68,8 +69,8 @@ func (t target) explain(err error, mode mmap.Mode) error {
 		return sentence("%s: permission denied for writing: open it read-only with -r, or change its permissions", t)
 	case errors.Is(err, fs.ErrPermission):
 		return sentence("%s: permission denied: you may not read it", t)
-	case errors.Is(err, mmap.ErrBadName):
-		return usageErrorf("%s", strings.TrimPrefix(err.Error(), "mmap: "))
+	case errors.As(err, &badName):
+		return &exitError{code: 2, err: sentence("%q: %v: %s", badName.Name, mmap.ErrBadName, badName.Rule)}
 	case errors.Is(err, mmap.ErrNotSupported):
 		return err
 	}
