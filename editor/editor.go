@@ -415,6 +415,10 @@ func (e *Editor) ToggleMode() error {
 func (e *Editor) TypeHex(r rune) (bool, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.typeHex(r)
+}
+
+func (e *Editor) typeHex(r rune) (bool, error) {
 	d, ok := byteconv.HexDigit(r)
 	if !ok {
 		return false, nil
@@ -446,6 +450,10 @@ func (e *Editor) TypeHex(r rune) (bool, error) {
 func (e *Editor) TypeText(r rune) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.typeText(r)
+}
+
+func (e *Editor) typeText(r rune) error {
 	if err := e.checkTyping(); err != nil {
 		return err
 	}

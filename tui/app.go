@@ -138,7 +138,6 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		src = live.View{Editor: ed, Live: a.live}
 	}
 	a.view = hexview.New(src).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
-	a.view.SetOnKey(a.onKey)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		a.ed.SetCursor(off)
 		a.ed.SetColumn(col)
@@ -268,20 +267,21 @@ func (a *app) pasteText(text string) error {
 	return nil
 }
 
-// capture sees every key first and consumes it: keys for the editor go to the hex view, which
-// names them and calls onKey; the others go, named too, to the prompt, the overlay or the panel
-// that has focus. No key is handed back to tview, so its own stop key (Ctrl-C) never quits:
-// what a key does is the keymap's to say.
+// capture sees every key first, names it once, and consumes it: the prompt, the overlay or the
+// panel that has focus takes it, or else onKey runs what the keymap binds it to. No key is
+// handed back to tview, so its own stop key (Ctrl-C) never quits: what a key does is the
+// keymap's to say.
 func (a *app) capture(ev *tcell.EventKey) *tcell.EventKey {
+	name := hexview.KeyName(ev)
 	switch {
 	case a.promptOpen():
-		a.promptKey(ev)
+		a.promptKey(name, ev)
 	case a.overlay != "":
-		a.overlayKey(ev)
+		a.overlayKey(name, ev)
 	case a.changesOn && a.changes.HasFocus():
-		a.changesKey(ev)
-	default:
-		a.view.HandleKey(ev)
+		a.changesKey(name, ev)
+	case name != "":
+		a.onKey(name)
 	}
 	return nil
 }
@@ -316,16 +316,18 @@ func (a *app) cancelKey() string {
 }
 
 // onKey runs the action bound to a key, or types it in edit mode.
-func (a *app) onKey(name string, _ *tcell.EventKey) bool {
+func (a *app) onKey(name string) {
 	a.say("")
 	if a.replacing != nil {
 		a.replaceKey(name)
-		return true
+		return
 	}
-	if a.pending == "" && a.ed.Mode() == editor.EditMode {
+	if a.pending == "" {
 		if r, ok := keymap.Input(name); ok {
-			a.typeRune(r)
-			return true
+			if typed, err := a.ed.Type(r); typed {
+				a.check(a.typingError(err))
+				return
+			}
 		}
 	}
 	res := a.keys.Feed(name)
@@ -341,24 +343,15 @@ func (a *app) onKey(name string, _ *tcell.EventKey) bool {
 			a.fail(err)
 		}
 	}
-	return true
 }
 
-// typeRune writes a typed character in edit mode: a hex digit in the hex column, the character's
-// bytes in the text column.
-func (a *app) typeRune(r rune) {
-	if a.ed.Column() == editor.TextColumn {
-		a.check(a.ed.TypeText(r))
-		return
+// typingError says what to do instead when a character typed in the hex column was no hex digit.
+func (a *app) typingError(err error) error {
+	if errors.Is(err, editor.ErrNotHexDigit) {
+		return fmt.Errorf("%w: type 0-9 or a-f here, switch to the text column with %s, or leave edit mode with %s",
+			err, a.keyFor("column.toggle"), a.keyFor("mode.view"))
 	}
-	ok, err := a.ed.TypeHex(r)
-	switch {
-	case err != nil:
-		a.fail(err)
-	case !ok:
-		a.fail(fmt.Errorf("%q is not a hex digit: type 0-9 or a-f here, switch to the text column with %s, or leave edit mode with %s",
-			r, a.keyFor("column.toggle"), a.keyFor("mode.view")))
-	}
+	return err
 }
 
 // replaceKey takes the input edit.replace-byte waits for: two hex digits in the hex column, one
@@ -549,8 +542,7 @@ func (a *app) closePrompt() {
 
 // promptKey handles a key while the prompt is open: keymap.Accept runs the prompt's function on
 // the text, a key that cancels closes the prompt, and the others edit the text.
-func (a *app) promptKey(ev *tcell.EventKey) {
-	name := hexview.KeyName(ev)
+func (a *app) promptKey(name string, ev *tcell.EventKey) {
 	switch {
 	case name == keymap.Accept:
 		done, text := a.promptDone, a.prompt.GetText()
