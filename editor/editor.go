@@ -93,6 +93,7 @@ type Editor struct {
 	bookmarks []Bookmark
 	foreign   []Highlight
 	search    searchState
+	replace   Replace
 }
 
 // New returns an editor over st in view mode with the cursor at offset 0.
@@ -186,6 +187,8 @@ type Status struct {
 	Unflushed int64
 	// Searching is true while a search runs in the background.
 	Searching bool
+	// Replace is the replace waiting for its byte, if any.
+	Replace Replace
 }
 
 // Status returns a snapshot for the status bar.
@@ -204,6 +207,7 @@ func (e *Editor) Status() Status {
 		Selection:  e.selection,
 		Unflushed:  e.unflushedBytes(),
 		Searching:  e.search.cancel != nil,
+		Replace:    e.replace,
 	}
 }
 
@@ -499,6 +503,10 @@ func (e *Editor) advance(n int64) {
 func (e *Editor) ReplaceByte(b byte) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.replaceByte(b)
+}
+
+func (e *Editor) replaceByte(b byte) error {
 	if err := e.checkWritable(); err != nil {
 		return err
 	}

@@ -105,11 +105,11 @@ func (a *app) escape() error {
 }
 
 func (a *app) startReplace() error {
-	if !a.ed.Writable() {
-		return editor.ErrReadOnly
+	column, err := a.ed.StartReplace()
+	if err != nil {
+		return err
 	}
-	a.replacing = &replaceState{}
-	if a.ed.Column() == editor.TextColumn {
+	if column == editor.TextColumn {
 		a.say("replace: type the character for the byte at the cursor")
 	} else {
 		a.say("replace: type two hex digits for the byte at the cursor")

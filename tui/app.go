@@ -14,7 +14,6 @@ import (
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/hexview"
-	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
@@ -63,8 +62,6 @@ type app struct {
 	searching string
 	// promptDone receives the prompt's text when the user presses Enter.
 	promptDone func(text string) error
-	// replacing is non-nil while edit.replace-byte waits for the byte to write.
-	replacing *replaceState
 	// singleKey maps each key bound alone (not in a sequence) to its action, for the overlays.
 	singleKey map[string]string
 	overlay   string // the page shown over the editor: "", pageHelp or pageMarks
@@ -97,13 +94,6 @@ type reportQueue struct {
 	mu      sync.Mutex
 	reports []editor.SearchReport
 	queued  bool // the UI goroutine is asked to take them
-}
-
-// replaceState is edit.replace-byte waiting for its input: in the hex column two digits, the
-// first kept in high.
-type replaceState struct {
-	high    byte
-	hasHigh bool
 }
 
 // MaxCols bounds the bytes per row (--cols, set cols=N): wider rows fit no terminal.
@@ -318,16 +308,16 @@ func (a *app) cancelKey() string {
 // onKey runs the action bound to a key, or types it in edit mode.
 func (a *app) onKey(name string) {
 	a.say("")
-	if a.replacing != nil {
-		a.replaceKey(name)
-		return
-	}
 	if a.pending == "" {
+		// A waiting replace, or edit mode, takes a character; a replace ends at any other key.
 		if r, ok := keymap.Input(name); ok {
 			if typed, err := a.ed.Type(r); typed {
 				a.check(a.typingError(err))
 				return
 			}
+		} else if a.ed.CancelReplace() {
+			a.say("replace cancelled")
+			return
 		}
 	}
 	res := a.keys.Feed(name)
@@ -352,39 +342,6 @@ func (a *app) typingError(err error) error {
 			err, a.keyFor("column.toggle"), a.keyFor("mode.view"))
 	}
 	return err
-}
-
-// replaceKey takes the input edit.replace-byte waits for: two hex digits in the hex column, one
-// ASCII character in the text column. Any other key cancels it.
-func (a *app) replaceKey(name string) {
-	r, ok := keymap.Input(name)
-	if !ok {
-		a.replacing = nil
-		a.say("replace cancelled")
-		return
-	}
-	if a.ed.Column() == editor.TextColumn {
-		a.replacing = nil
-		if r > 0x7F {
-			a.fail(fmt.Errorf("replace writes one byte: type an ASCII character, or use edit mode for %q", r))
-			return
-		}
-		a.check(a.ed.ReplaceByte(byte(r)))
-		return
-	}
-	d, ok := byteconv.HexDigit(r)
-	if !ok {
-		a.replacing = nil
-		a.fail(fmt.Errorf("%q is not a hex digit: replace cancelled", r))
-		return
-	}
-	if !a.replacing.hasHigh {
-		a.replacing.high, a.replacing.hasHigh = d, true
-		return
-	}
-	b := a.replacing.high<<4 | d
-	a.replacing = nil
-	a.check(a.ed.ReplaceByte(b))
 }
 
 // say shows a message in the status bar; "" clears it.
@@ -443,10 +400,10 @@ func (a *app) refresh() {
 	if a.pending != "" {
 		left += "  " + a.pending
 	}
-	if a.replacing != nil {
+	if st.Replace.Waiting {
 		left += "  replace:"
-		if a.replacing.hasHigh {
-			left += fmt.Sprintf(" %x_", a.replacing.high)
+		if st.Replace.HasHigh {
+			left += fmt.Sprintf(" %x_", st.Replace.High)
 		}
 	}
 	column := "hex"

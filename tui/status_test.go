@@ -30,3 +30,22 @@ func TestAppEditorErrorsSpeakPlainly(t *testing.T) {
 		}
 	}
 }
+
+// TestAppReplaceEndsAtAnotherKey checks that a key that types nothing ends a waiting replace,
+// shown in the status bar until then, without doing what it is bound to.
+func TestAppReplaceEndsAtAnotherKey(t *testing.T) {
+	data := testdir.Sample(t)
+	s := startSim(t, data, "vim", mmap.ReadWrite, Options{})
+	s.typeText("lr4")
+	s.waitFor("replace: 4_")
+	s.keys(key(tcell.KeyRight))
+	s.waitFor("replace cancelled")
+	s.waitForNot("replace: 4_")
+	if got := s.a.ed.Cursor(); got != 1 {
+		t.Errorf("the cursor is at %d, want 1: the key that ended the replace moved it", got)
+	}
+	s.typeText("r4")
+	s.keys(key(tcell.KeyEscape))
+	s.waitFor("replace cancelled")
+	s.wantFile(data)
+}
