@@ -61,8 +61,6 @@ const (
 	maxActionBytes = 256 << 20
 	// maxCopyBytes bounds a copy: it lives in memory and travels to the terminal as OSC 52.
 	maxCopyBytes = 64 << 20
-	// foreignLifetime is how long bytes another process changed stay highlighted.
-	foreignLifetime = 2 * time.Second
 )
 
 // Editor is one editing session over a Storage. Its methods are safe for concurrent use: one

@@ -11,9 +11,9 @@
 // printable ASCII cyan, ASCII whitespace green, other ASCII control characters magenta, other
 // bytes (0x80-0xFE) yellow, and 0xFF bright red. Highlights have backgrounds: selection blue,
 // search matches yellow, unflushed edits red and bold, bookmarks magenta, and bytes another
-// process changed orange, fading out over two seconds. The cursor is reverse video in the column
-// that has focus (only the nibble being typed, in edit mode) and underlined in the other column;
-// inside a selection it is underlined too.
+// process changed orange, fading out over editor.ForeignLifetime (two seconds). The cursor is
+// reverse video in the column that has focus (only the nibble being typed, in edit mode) and
+// underlined in the other column; inside a selection it is underlined too.
 //
 // With SetNoColor(true) (the app sets it when the NO_COLOR environment variable is,
 // https://no-color.org), nothing is coloured and the same information is carried by attributes:
@@ -43,8 +43,6 @@ const (
 	defaultGroup = editor.GroupSize
 	// fitColumns is the bytes per row a view uses whenever it fits.
 	fitColumns = 16
-	// fadeDuration is how long a byte changed by another process stays highlighted.
-	fadeDuration = 2 * time.Second
 	// wheelRows is how many rows one notch of the mouse wheel scrolls.
 	wheelRows = 3
 )
