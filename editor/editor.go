@@ -145,6 +145,14 @@ func (e *Editor) viewState(rows, cols int) ViewState {
 // pageBytes is the number of bytes on one screen.
 func (e *Editor) pageBytes() int64 { return int64(e.rows) * int64(e.cols) }
 
+// Visible returns the bytes on screen: the page the view last reported to ViewState, from the
+// top row. Live mode diffs them first.
+func (e *Editor) Visible() Range {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Range{e.top, min(e.size, e.top+e.pageBytes())}
+}
+
 // scrollToCursor moves top, a multiple of the row width, by as little as keeps the cursor visible.
 func (e *Editor) scrollToCursor() {
 	cols := int64(e.cols)

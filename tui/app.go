@@ -123,11 +123,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		}
 	}
 
-	var src hexview.Source = ed
-	if a.live != nil {
-		src = live.View{Editor: ed, Live: a.live}
-	}
-	a.view = hexview.New(src).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
+	a.view = hexview.New(ed).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		a.ed.SetCursor(off)
 		a.ed.SetColumn(col)
