@@ -3,11 +3,8 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -31,69 +28,22 @@ type Options struct {
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
-// inspector, the overlays and the action table. Its fields are touched only by the tview
-// goroutine; other goroutines post to it with tv.QueueUpdateDraw.
+// inspector, the overlays and the action table. Its state is in small parts by job; all but
+// crossGoroutine are touched only by the tview goroutine, and other goroutines post to it with
+// tv.QueueUpdateDraw (see crossGoroutine for the rule).
 type app struct {
 	ed   *editor.Editor
 	km   *keymap.Keymap
-	keys *keymap.Resolver
 	opts Options
-
-	tv        *tview.Application
-	screen    tcell.Screen // set at each draw, for the clipboard
-	pages     *tview.Pages
-	root      *tview.Flex
-	body      *tview.Flex
-	view      *hexview.HexView
-	status    *hexview.StatusBar
-	prompt    *tview.InputField
-	inspector *tview.TextView
-	help      *tview.TextView
-	marks     *tview.List
-	changes   *tview.List
-
-	// count is how many times the action being run should act (a vim count), at least 1.
-	count int
-	// pending is the start of a key sequence or count, shown in the status bar.
-	pending string
-	message string
-	isError bool
-	// searching describes the search under way, with its progress; "" when none runs.
-	searching string
-	// promptDone receives the prompt's text when the user presses Enter.
-	promptDone func(text string) error
 	// singleKey maps each key bound alone (not in a sequence) to its action, for the overlays.
 	singleKey map[string]string
-	overlay   string // the page shown over the editor: "", pageHelp or pageMarks
-	// inspectorOn is true while the data inspector panel is shown.
-	inspectorOn bool
 
-	// live is opts.Live, live mode; nil when it is off.
-	live *live.Live
-	// changesOn is true while the changes panel is shown.
-	changesOn bool
-	// changesSeq is the number of runs seen when the changes panel was last filled.
-	changesSeq int64
-	// changeItems are the entries the changes panel lists, in its order.
-	changeItems []live.Change
-	// fading is true when the last frame drew a foreign change still fading out; the ticker
-	// reads it to keep the frames coming until it has.
-	fading atomic.Bool
-	// drawQueued is true while a frame the ticker asked for has not been drawn.
-	drawQueued atomic.Bool
-	// signal is the signal that stopped the app; the signal goroutine sets it.
-	signal atomic.Pointer[os.Signal]
-	// searchReports carries the search's reports to the UI goroutine.
-	searchReports reportQueue
-	// crashed is the first panic of another goroutine of the app's, for Run to report.
-	crashed atomic.Pointer[crash]
-}
-
-// reportQueue holds the search reports not yet shown, in the order the searches sent them.
-type reportQueue struct {
-	mu      sync.Mutex
-	reports []editor.SearchReport
-	queued  bool // the UI goroutine is asked to take them
+	widgets
+	input
+	messages
+	panels
+	liveUI
+	crossGoroutine
 }
 
 // MaxCols bounds the bytes per row (--cols, set cols=N): wider rows fit no terminal.
@@ -113,7 +63,8 @@ const (
 
 // New makes the app over ed, with the keys of km; its Run method shows it.
 func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
-	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication(), live: opts.Live}
+	a := &app{ed: ed, km: km, opts: opts}
+	a.keys, a.tv, a.live = km.NewResolver(), tview.NewApplication(), opts.Live
 	a.singleKey = map[string]string{}
 	for _, action := range keymap.Actions() {
 		for _, k := range km.Keys(action.Name) {
