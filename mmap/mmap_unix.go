@@ -123,7 +123,7 @@ func shmPath(name string) (string, error) {
 	}
 	bare := strings.TrimPrefix(name, "/")
 	if bare == "" || bare == "." || bare == ".." || strings.ContainsAny(bare, "/\x00") {
-		return "", fmt.Errorf("mmap: %q: %w: use a name without slashes, like myapp-shared", name, ErrBadName)
+		return "", &NameError{Name: name, Rule: "use a name without slashes, like myapp-shared"}
 	}
 	return shmDir + "/" + bare, nil
 }

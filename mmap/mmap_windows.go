@@ -144,7 +144,7 @@ func sectionName(name string) (string, error) {
 		}
 	}
 	if bare == "" || strings.ContainsAny(bare, "\\\x00") {
-		return "", fmt.Errorf(`mmap: %q: %w: use a name like MyAppShared, Local\MyAppShared or Global\MyAppShared`, name, ErrBadName)
+		return "", &NameError{Name: name, Rule: `use a name like MyAppShared, Local\MyAppShared or Global\MyAppShared`}
 	}
 	if bare == name {
 		return `Local\` + name, nil

@@ -99,8 +99,14 @@ func runCreate(args []string, io stdio) error {
 			"uint32 counter at 0x%x, uint64 Unix time in ns at 0x%x, text at 0x%x\n", demoCounterAt, demoTimeAt, demoTextAt)
 	}
 	fmt.Fprintln(io.out, "holding it until Ctrl-C")
+	return holdNamed(ctx, m, name, *demo, io)
+}
 
-	if *demo {
+// holdNamed holds the named mapping m until ctx is done, changing the demo values meanwhile when
+// demo is set, then closes it and says what became of the name.
+func holdNamed(ctx context.Context, m *mmap.Mapping, name string, demo bool, io stdio) error {
+	var err error
+	if demo {
 		err = runDemo(ctx, m)
 	} else {
 		<-ctx.Done()

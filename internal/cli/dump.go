@@ -81,6 +81,11 @@ func runDump(args []string, io stdio) error {
 		return err
 	}
 	defer m.Close()
+	return dumpFrom(io.out, t, m, start, limit, opts)
+}
+
+// dumpFrom dumps m from the offset start reads as, to the end or at most *limit bytes.
+func dumpFrom(out io.Writer, t target, m *mmap.Mapping, start byteconv.Offset, limit *int64, opts xxd.Options) error {
 	size := m.Size()
 	off, err := offsetIn(start, t, size)
 	if err != nil {
@@ -90,7 +95,7 @@ func runDump(args []string, io stdio) error {
 	if limit != nil {
 		length = min(length, *limit)
 	}
-	enc, err := xxd.NewEncoder(io.out, off, opts)
+	enc, err := xxd.NewEncoder(out, off, opts)
 	if err != nil {
 		return err
 	}

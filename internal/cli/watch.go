@@ -121,15 +121,22 @@ func runWatch(args []string, io stdio) error {
 		out: bufio.NewWriter(io.out), errOut: io.err, size: m.Size(),
 	}
 
+	return s.run(*interval, *duration)
+}
+
+// run polls every interval until a signal, the duration (0: no limit) or the count of runs ends
+// the session. It says what it watches once the signals are caught, so that a script may stop it
+// as soon as it reads that line.
+func (s *watchSession) run(interval, duration time.Duration) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if *duration > 0 {
+	if duration > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *duration)
+		ctx, cancel = context.WithTimeout(ctx, duration)
 		defer cancel()
 	}
-	fmt.Fprintf(io.err, "mmhex: watching %s: %s from 0x%x, every %v (Ctrl-C stops)\n", t, byteconv.FormatSize(length), off, *interval)
-	ticker := time.NewTicker(*interval)
+	fmt.Fprintf(s.errOut, "mmhex: watching %s: %s from 0x%x, every %v (Ctrl-C stops)\n", s.t, byteconv.FormatSize(s.w.Len()), s.w.Offset(), interval)
+	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
 		select {
