@@ -97,8 +97,8 @@ type Editor struct {
 	foreign   []Highlight
 	search    searchState
 
-	disk onDisk
-	replace   Replace
+	disk    onDisk
+	replace Replace
 }
 
 // New returns an editor over st in view mode with the cursor at offset 0.

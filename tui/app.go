@@ -205,6 +205,10 @@ func (a *app) pasteText(text string) error {
 	if err != nil {
 		return err
 	}
+	if dropped := a.takeDropped(); dropped != nil {
+		// The paste lacks them: its own message must not hide that.
+		return fmt.Errorf("%s; %w", note, dropped)
+	}
 	a.say(note)
 	return nil
 }

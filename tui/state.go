@@ -89,6 +89,10 @@ type crossGoroutine struct {
 	searchReports reportQueue
 	// crashed is the first panic of another goroutine of the app's, for Run to report.
 	crashed atomic.Pointer[crash]
+	// dropped counts the input bytes utf8Tty dropped that no message has told of yet. tcell's
+	// input goroutine adds to it before it parses what it read, so a paste that lost bytes
+	// finds them counted when the UI goroutine writes it.
+	dropped atomic.Int64
 }
 
 // reportQueue holds the search reports not yet shown, in the order the searches sent them.
