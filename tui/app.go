@@ -205,8 +205,13 @@ func (a *app) pasteText(text string) error {
 	if err != nil {
 		return err
 	}
-	if dropped := a.takeDropped(); dropped != nil {
+	dropped := a.takeDropped()
+	if dropped == nil {
+		dropped = a.droppedNote
+	}
+	if dropped != nil {
 		// The paste lacks them: its own message must not hide that.
+		a.droppedNote = nil
 		return fmt.Errorf("%s; %w", note, dropped)
 	}
 	a.say(note)
@@ -219,6 +224,7 @@ func (a *app) pasteText(text string) error {
 // keymap's to say.
 func (a *app) capture(ev *tcell.EventKey) *tcell.EventKey {
 	name := hexview.KeyName(ev)
+	a.droppedNote = nil
 	switch {
 	case a.promptOpen():
 		a.promptKey(name, ev)

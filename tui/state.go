@@ -49,6 +49,10 @@ type messages struct {
 	isError bool
 	// searching describes the search under way, with its progress; "" when none runs.
 	searching string
+	// droppedNote is the message that told of input bytes dropped since the last key, which a
+	// paste in the same burst of input repeats: the paste lacks them, and its own message
+	// would hide the note.
+	droppedNote error
 }
 
 // panels is which of the panels and overlays beside the bytes are shown.
