@@ -19,6 +19,7 @@ import (
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/mmap"
 	"github.com/mmhex/mmhex/patch"
+	"github.com/mmhex/mmhex/splice"
 )
 
 func TestActionTableImplementsEveryAction(t *testing.T) {
@@ -199,7 +200,7 @@ func mapTemp(t *testing.T, content []byte, mode mmap.Mode) (*mmap.Mapping, strin
 func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mode, opts Options) *simApp {
 	t.Helper()
 	m, path := mapTemp(t, content, mode)
-	s := runSim(t, m, km, opts)
+	s := runSim(t, splice.Editable{Mapping: m}, km, opts)
 	s.path = path
 	return s
 }
@@ -402,9 +403,6 @@ func TestAppDefaultKeys(t *testing.T) {
 	s.keys(key(tcell.KeyEnter))
 	s.waitFor("filled 4 bytes at 0x5A")
 
-	s.keys(tcell.NewEventKey(tcell.KeyDelete, 0, tcell.ModNone))
-	s.waitFor("cannot delete: a memory mapping has a fixed size")
-
 	s.keys(key(tcell.KeyCtrlQ))
 	out, err := s.quit()
 	if err != nil {
@@ -436,8 +434,6 @@ func TestAppVimKeys(t *testing.T) {
 	s.waitFor("VIEW")
 	s.typeText("u")
 	s.waitFor("00000000 │ 7f 45 41 46 02 01")
-	s.typeText("x")
-	s.waitFor("cannot delete")
 	s.typeText(":goto 0x40")
 	s.keys(key(tcell.KeyEnter))
 	s.waitFor("0x40 (64)")

@@ -16,6 +16,7 @@ import (
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/splice"
 	"github.com/mmhex/mmhex/tui"
 )
 
@@ -97,7 +98,7 @@ func runEditor(args []string, io stdio) error {
 		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump')")
 	}
 	opts := tui.Options{Cols: *cols, ReadOnlyNote: readOnlyNote, NoColor: os.Getenv("NO_COLOR") != ""}
-	var st editor.Storage = m
+	var st editor.Storage = splice.Editable{Mapping: m}
 	if liveMode {
 		opts.Live = newLive(t, m, *interval)
 		st = live.Storage{Mapping: m, Live: opts.Live}
