@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -361,6 +362,9 @@ func (a *app) fail(err error) {
 	switch {
 	case errors.Is(err, editor.ErrReadOnly) && a.opts.ReadOnlyNote != "":
 		msg = "read-only, " + a.opts.ReadOnlyNote
+	case errors.Is(err, context.Canceled):
+		// A move cancelled with the cancel key: the error says what was moved back.
+		msg = "cancelled: " + msg
 	case errors.Is(err, mmap.ErrFault):
 		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
 	}
@@ -442,6 +446,9 @@ func (a *app) refresh() {
 	}
 	a.status.SetLeft(left).SetRight(right)
 	switch {
+	case a.moving && a.message != "":
+		// A key refused during the move: the message says why, the progress goes on.
+		a.status.SetMessage(a.message+" · "+a.moveText(), true)
 	case a.moving:
 		a.status.SetMessage(a.moveText(), a.cancelling)
 	case a.searching != "":

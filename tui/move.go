@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,20 +48,11 @@ func (a *app) settleThen(action func() error) {
 	}
 	a.runMove(a.ed.EndRun, func(err error) {
 		if err != nil {
-			a.moveFailed(err)
+			a.fail(err)
 			return
 		}
 		a.check(action())
 	})
-}
-
-// moveFailed says why a move did not happen: cancelled, and moved back, or failed.
-func (a *app) moveFailed(err error) {
-	if errors.Is(err, context.Canceled) {
-		a.message, a.isError = "cancelled: "+err.Error(), true
-		return
-	}
-	a.fail(err)
 }
 
 // moveKey handles a key while bytes move: the cancel key cancels the move, the others are
@@ -73,6 +62,7 @@ func (a *app) moveKey(name string) {
 		if a.ed.CancelMove() {
 			a.cancelling = true
 		}
+		a.say("")
 		return
 	}
 	a.fail(fmt.Errorf("%s waits: bytes are moving (an insert or delete); %s cancels the move and moves them back", name, a.cancelKey()))
@@ -125,7 +115,7 @@ func (a *app) insertIdle() {
 	}
 	a.runMove(a.ed.EndRun, func(err error) {
 		if err != nil {
-			a.moveFailed(err)
+			a.fail(err)
 		}
 	})
 }
