@@ -209,6 +209,9 @@ func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mod
 func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts Options) *simApp {
 	t.Helper()
 	s := &simApp{t: t, a: New(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
+	// Keys typed ahead must not meet a move under way, which refuses them: on a loaded machine
+	// any move may pass the usual wait. TestAppMoveProgressAndCancel sets its own.
+	s.a.moveWait = time.Minute
 	s.a.tv.SetScreen(s.sim)
 	s.sim.SetSize(120, 40)
 	go func() { s.done <- s.a.Run(nil, nil, nil, s) }()
