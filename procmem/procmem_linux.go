@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -33,7 +34,9 @@ func (o *osProcess) open(pid int) error {
 	}
 	defer f.Close()
 	var one [1]byte
-	if _, err := f.Read(one[:]); err != nil {
+	if _, err := f.Read(one[:]); err == io.EOF && !alive(pid) {
+		return fmt.Errorf("procmem: process %d has exited: %w", pid, ErrNoProcess)
+	} else if err != nil && err != io.EOF {
 		return openError(pid, err)
 	}
 	return nil

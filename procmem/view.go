@@ -18,14 +18,30 @@ type View struct {
 	p     *Process
 	r     Region
 	force bool
+	whole bool // the view is AddressSpace's: offsets are addresses
 }
 
 // View returns the view of region r of p.
 func (p *Process) View(r Region) *View { return &View{p: p, r: r} }
 
-// WithForce returns a view of the same region whose writes reach pages the process cannot
+// AddressSpace returns a view of the whole address space, whose offsets are addresses: from 0 to
+// the end of the highest region. The gaps between regions fail to read as ReadAt says. The
+// commands that take an address (dump, watch, patch -p) work on it.
+func (p *Process) AddressSpace() (*View, error) {
+	regions, err := p.Regions()
+	if err != nil {
+		return nil, err
+	}
+	if len(regions) == 0 {
+		return nil, fmt.Errorf("procmem: process %d: %w", p.pid, errExited)
+	}
+	r := Region{Start: 0, End: regions[len(regions)-1].End, Perms: "rw-p", Name: "[address space]"}
+	return &View{p: p, r: r, whole: true}, nil
+}
+
+// WithForce returns a view of the same memory whose writes reach pages the process cannot
 // write (WriteForced): the editor's answer to a confirm.
-func (v *View) WithForce() *View { return &View{p: v.p, r: v.r, force: true} }
+func (v *View) WithForce() *View { return &View{p: v.p, r: v.r, force: true, whole: v.whole} }
 
 // Forced reports whether the view writes with WriteForced.
 func (v *View) Forced() bool { return v.force }
@@ -63,8 +79,8 @@ func (v *View) Replaced() (bool, error) { return false, nil }
 // exited, gives an error matching ErrGone.
 func (v *View) CurrentSize() (int64, error) {
 	regions, err := v.p.Regions()
-	if err != nil {
-		return 0, err
+	if err != nil || v.whole {
+		return v.r.Size(), err
 	}
 	if i := Containing(regions, v.r.Start); i >= 0 && regions[i].Start == v.r.Start {
 		return min(regions[i].Size(), v.r.Size()), nil
