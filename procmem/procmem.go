@@ -64,6 +64,15 @@ const (
 	errUnmapped goneError = "nothing readable is mapped there (any more): see mmhex regions"
 )
 
+// sentence is an error whose message says it all, matching err (a sentinel) for errors.Is.
+type sentence struct {
+	msg string
+	err error
+}
+
+func (e *sentence) Error() string { return e.msg }
+func (e *sentence) Unwrap() error { return e.err }
+
 // AddrError is a read or write that stopped at Addr; the bytes before Addr were transferred.
 type AddrError struct {
 	Pid  int

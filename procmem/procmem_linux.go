@@ -35,7 +35,7 @@ func (o *osProcess) open(pid int) error {
 	defer f.Close()
 	var one [1]byte
 	if _, err := f.Read(one[:]); err == io.EOF && !alive(pid) {
-		return fmt.Errorf("procmem: process %d has exited: %w", pid, ErrNoProcess)
+		return &sentence{fmt.Sprintf("procmem: process %d has exited", pid), ErrNoProcess}
 	} else if err != nil && err != io.EOF {
 		return openError(pid, err)
 	}
@@ -57,7 +57,7 @@ func (o *osProcess) close() error {
 func openError(pid int, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, unix.ESRCH):
-		return fmt.Errorf("procmem: no process %d: check the id (ps, pgrep): %w", pid, ErrNoProcess)
+		return &sentence{fmt.Sprintf("procmem: no process %d: check the id (ps, pgrep)", pid), ErrNoProcess}
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, unix.EPERM):
 		return permissionError(pid)
 	}
@@ -81,7 +81,7 @@ func permissionError(pid int) error {
 			rule += "; and kernel.yama.ptrace_scope is " + scope + ": no one may until reboot"
 		}
 	}
-	return fmt.Errorf("procmem: process %d: permission denied: %s: %w", pid, rule, fs.ErrPermission)
+	return &sentence{fmt.Sprintf("procmem: process %d: permission denied: %s", pid, rule), fs.ErrPermission}
 }
 
 func (o *osProcess) regions() ([]Region, error) {

@@ -37,7 +37,7 @@ func (o *osProcess) open(pid int) error {
 		o.h = h
 		return nil
 	case errors.Is(err, windows.ERROR_INVALID_PARAMETER):
-		return fmt.Errorf("procmem: no process %d: check the id (tasklist): %w", pid, ErrNoProcess)
+		return &sentence{fmt.Sprintf("procmem: no process %d: check the id (tasklist)", pid), ErrNoProcess}
 	case errors.Is(err, windows.ERROR_ACCESS_DENIED):
 		return permissionError(pid)
 	}
@@ -45,7 +45,7 @@ func (o *osProcess) open(pid int) error {
 }
 
 func permissionError(pid int) error {
-	return fmt.Errorf("procmem: process %d: permission denied: Windows lets a process at another's memory as the same user at the same or a lower integrity level, or as an administrator (SeDebugPrivilege): %w", pid, fs.ErrPermission)
+	return &sentence{fmt.Sprintf("procmem: process %d: permission denied: Windows lets a process at another's memory as the same user at the same or a lower integrity level, or as an administrator (SeDebugPrivilege)", pid), fs.ErrPermission}
 }
 
 func (o *osProcess) close() error { return windows.CloseHandle(o.h) }

@@ -48,12 +48,17 @@ func (t target) processSpace() (space *procmem.View, regions []procmem.Region, c
 	return space, regions, func() { p.Close() }, nil
 }
 
+// needAddress refuses an end-N --offset for a process, before it is opened.
+func needAddress(o byteconv.Offset, t target) error {
+	if o.FromEnd {
+		return usageErrorf("--offset %s: a process has no end to count from: give an address (see 'mmhex regions -p %d')", o.Text, t.pid)
+	}
+	return nil
+}
+
 // addressIn resolves an --offset given with -p: an address inside one of the regions. It
 // returns the region, so that a missing --length can stop at its end.
 func addressIn(o byteconv.Offset, t target, regions []procmem.Region) (int64, procmem.Region, error) {
-	if o.FromEnd {
-		return 0, procmem.Region{}, usageErrorf("--offset %s: a process has no end to count from: give an address (see 'mmhex regions -p %d')", o.Text, t.pid)
-	}
 	i := procmem.Containing(regions, o.N)
 	if i < 0 {
 		return 0, procmem.Region{}, usageErrorf("--offset %s: no region of %s holds 0x%x (see 'mmhex regions -p %d')", o.Text, t, o.N, t.pid)
@@ -100,6 +105,9 @@ func (o *patchOptions) patchProcess(entries []patch.Entry, io stdio) error {
 // dumpProcess dumps length bytes (nil: to the end of the region) from the address start of a
 // process, the offsets in the dump being addresses.
 func dumpProcess(t target, start byteconv.Offset, limit *int64, opts xxd.Options, out io.Writer) error {
+	if err := needAddress(start, t); err != nil {
+		return err
+	}
 	space, regions, closeFn, err := t.processSpace()
 	if err != nil {
 		return err

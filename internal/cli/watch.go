@@ -102,6 +102,9 @@ func runWatch(args []string, io stdio) error {
 	var m *mmap.Mapping
 	var off, length int64
 	if t.pid != 0 {
+		if err := needAddress(start, t); err != nil {
+			return err
+		}
 		space, regions, closeFn, err := t.processSpace()
 		if err != nil {
 			return err
