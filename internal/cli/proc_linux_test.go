@@ -1,14 +1,20 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+	"unsafe"
 
 	"github.com/mmhex/mmhex/internal/proctarget"
 )
@@ -245,4 +251,79 @@ func TestProcRefusedAsNobody(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestProcRefusedAsNobody") {
 		t.Fatalf("as nobody: %v\n%s", err, out)
 	}
+}
+
+// BenchmarkProcSearch searches the writable memory of a process with a 256 MiB heap, resident
+// and filled with 0x01 bytes, for the one int 424242 in it, as 'mmhex search -p PID i32le:424242'
+// does. It reports the speed over the bytes searched.
+func BenchmarkProcSearch(b *testing.B) {
+	exe := proctarget.Build(b, "gcc", b.TempDir(), "counter", proctarget.CounterSource)
+	tg := proctarget.Start(b, exe, []string{"heap", "big"}, "256")
+	pid := strconv.Itoa(tg.Pid)
+	want := hexAddr(tg.Info["big"]) + "\n"
+	var out, errOut strings.Builder
+	for b.Loop() {
+		out.Reset()
+		if code := Run([]string{"search", "-p", pid, "i32le:424242"}, nil, &out, &errOut); code != 0 || !strings.Contains(out.String(), want) {
+			b.Fatalf("search: exit %d, %q, %s; want %s among the matches", code, out.String(), errOut.String(), want)
+		}
+	}
+	var searched int64
+	out.Reset()
+	Run([]string{"regions", "-p", pid, "--json"}, nil, &out, &errOut)
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var reg regionLine
+		if json.Unmarshal([]byte(line), &reg) == nil && strings.HasPrefix(reg.Perms, "rw") {
+			searched += reg.End - reg.Start
+		}
+	}
+	b.ReportMetric(float64(searched)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+	b.ReportMetric(float64(searched>>20), "MiB-searched")
+}
+
+// BenchmarkProcWatchLatency measures, end to end, how long after this process stores a byte into
+// its own memory `mmhex watch -p THIS --json --interval 1ms`, running as another process, prints
+// it: BenchmarkWatchLatency's harness with process memory in place of a named mapping. Run it
+// with -benchtime=200x; it reports the median and the 99th percentile.
+func BenchmarkProcWatchLatency(b *testing.B) {
+	page := make([]byte, 4096)
+	addr := int64(uintptr(unsafe.Pointer(&page[0])))
+	watcher := liveHelper("mmhex", "watch", "--json", "--interval", "1ms", "-p", strconv.Itoa(os.Getpid()),
+		"--offset", hexAddr(addr), "--length", "4096")
+	stderr := &syncBuffer{}
+	watcher.Stderr = stderr
+	pipe, err := watcher.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := watcher.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		watcher.Process.Kill()
+		watcher.Wait()
+	}()
+	stderr.waitFor(b, "mmhex: watching ")
+	lines := bufio.NewReader(pipe)
+	samples := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		// Spin rather than sleep, as BenchmarkWatchLatency does, to spread the stores over the
+		// polling interval.
+		for until := time.Now().Add(time.Duration(rand.IntN(2000)) * time.Microsecond); time.Now().Before(until); {
+		}
+		atomic.AddUint32((*uint32)(unsafe.Pointer(&page[0])), 1)
+		stored := time.Now()
+		line, err := lines.ReadString('\n')
+		if err != nil {
+			b.Fatalf("reading watch: %v (stderr: %s)", err, stderr.String())
+		}
+		samples = append(samples, time.Since(stored))
+		if want := fmt.Sprintf(`"offset":%d,"length":1,`, addr); !strings.Contains(line, want) {
+			b.Fatalf("watch printed %q, want %s", line, want)
+		}
+	}
+	slices.Sort(samples)
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(samples[len(samples)/2])/1e6, "ms-median")
+	b.ReportMetric(float64(samples[(len(samples)*99)/100])/1e6, "ms-p99")
 }
