@@ -164,12 +164,6 @@ func TestProcExitedIsGone(t *testing.T) {
 	}
 }
 
-func TestProcOpenNoProcess(t *testing.T) {
-	_, err := procmem.Open(1 << 30)
-	if !errors.Is(err, procmem.ErrNoProcess) || !strings.Contains(err.Error(), "no process 1073741824") {
-		t.Errorf("Open of a missing pid = %v, want ErrNoProcess naming it", err)
-	}
-}
 
 // A View scans a region in chunks that overlap, as an mmap.Mapping does: a pattern that
 // straddles a chunk boundary is seen whole.

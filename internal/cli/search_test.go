@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mmhex/mmhex/internal/testdir"
 )
 
 func TestSearchFile(t *testing.T) {
@@ -34,7 +36,7 @@ func TestSearchFile(t *testing.T) {
 			}
 		})
 	}
-	among := filepath.Join(t.TempDir(), "among.txt")
+	among := filepath.Join(testdir.New(t), "among.txt")
 	if err := os.WriteFile(among, []byte("0x1000\n# a comment\n\n{\"offset\":65532,\"bytes\":\"e7030000\"}\n0x5\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
