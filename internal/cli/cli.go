@@ -28,6 +28,7 @@ var subcommands = map[string]func(args []string, io stdio) error{
 	"dump":    runDump,
 	"create":  runCreate,
 	"watch":   runWatch,
+	"splice":  runSplice,
 	"regions": runRegions,
 	"search":  runSearch,
 }

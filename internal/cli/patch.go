@@ -79,6 +79,13 @@ func runPatch(args []string, io stdio) error {
 	if o.dryRun {
 		mode = mmap.ReadOnly
 	}
+	recovered, err := recoverInterrupted(o.target, o.dryRun)
+	if recovered != "" {
+		fmt.Fprintln(io.err, recovered)
+	}
+	if err != nil {
+		return err
+	}
 	m, err := openForPatch(o.target, mode)
 	if err != nil {
 		return err
@@ -428,11 +435,4 @@ func printChanges(w io.Writer, plan *patch.Plan) error {
 
 func changedBytes(plan *patch.Plan) string {
 	return fmt.Sprintf("%s in %s", byteconv.CountAs(plan.Bytes(), "byte", "bytes"), byteconv.CountAs(len(plan.Changes), "run", "runs"))
-}
-
-func plural[N int | int64](n N, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
