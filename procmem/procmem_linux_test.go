@@ -164,7 +164,6 @@ func TestProcExitedIsGone(t *testing.T) {
 	}
 }
 
-
 // A View scans a region in chunks that overlap, as an mmap.Mapping does: a pattern that
 // straddles a chunk boundary is seen whole.
 func TestProcViewScanOverlapsChunks(t *testing.T) {
