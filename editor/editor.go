@@ -77,6 +77,7 @@ type Editor struct {
 	now func() time.Time
 
 	size      int64
+	base      int64 // the address of offset 0 (a region of a process); goto takes addresses
 	cursor    int64
 	top       int64
 	rows      int // visible rows, as the view last reported them
@@ -438,11 +439,35 @@ func (e *Editor) Goto(expr string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	off, err := ParseOffset(expr, e.cursor, e.size)
+	if e.base != 0 {
+		off, err = e.gotoAddress(expr)
+	}
 	if err != nil {
 		return err
 	}
 	e.moveTo(off)
 	return nil
+}
+
+// SetBase sets the address of offset 0, for a region of a process: from then on goto reads a
+// plain number (0x7f001000) as an address, while +N, -N, N% and end-N keep their meaning.
+func (e *Editor) SetBase(base int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.base = base
+}
+
+// gotoAddress reads expr as goto does, with a plain number taken as an address in the region
+// that starts at e.base.
+func (e *Editor) gotoAddress(expr string) (int64, error) {
+	o, err := byteconv.ParseOffset(expr)
+	if err != nil || o.FromEnd {
+		return ParseOffset(expr, e.cursor, e.size)
+	}
+	if o.N < e.base || o.N-e.base >= e.size {
+		return 0, fmt.Errorf("address 0x%X is outside this region (0x%X-0x%X): go to another region first", o.N, e.base, e.base+e.size)
+	}
+	return o.N - e.base, nil
 }
 
 // Column returns the column typed input goes to.

@@ -165,6 +165,7 @@ func (h *HexView) drawOffset(p *painter, l layout, off int64, cursorRow bool) {
 	if cursorRow {
 		offStyle = tcell.StyleDefault.Bold(true)
 	}
+	off += h.base
 	for k := range l.digits {
 		p.put(k, hexDigits[off>>(4*(l.digits-1-k))&0xf], offStyle)
 	}

@@ -56,6 +56,7 @@ type HexView struct {
 	columns int // requested bytes per row; 0 fits the width
 	group   int
 	noColor bool
+	base    int64 // the address of offset 0, added to the offsets drawn
 	now     func() time.Time
 
 	onClick  func(off int64, col editor.Column)
@@ -106,6 +107,13 @@ func (h *HexView) SetGroup(n int) *HexView {
 // apart (see the package documentation).
 func (h *HexView) SetNoColor(on bool) *HexView {
 	h.noColor = on
+	return h
+}
+
+// SetBase sets the address of the source's offset 0, which the offset column adds to what it
+// draws: a region of a process shows its real addresses. Offsets in the Source stay from 0.
+func (h *HexView) SetBase(base int64) *HexView {
+	h.base = max(base, 0)
 	return h
 }
 

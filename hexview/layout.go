@@ -50,7 +50,7 @@ func offsetDigits(size int64) int {
 
 // layoutFor chooses the bytes per row for a view width cells wide over a source of size bytes.
 func (h *HexView) layoutFor(width int, size int64) layout {
-	l := layout{digits: offsetDigits(size), group: h.group}
+	l := layout{digits: offsetDigits(h.base + size), group: h.group}
 	try := func(cols int) bool {
 		l.cols = cols
 		return l.width() <= width

@@ -24,6 +24,7 @@ import (
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/procmem"
 	"github.com/mmhex/mmhex/watch"
 )
 
@@ -48,7 +49,8 @@ const (
 // a second.
 const Window = watch.MaxLength / 4
 
-// Source is the memory live mode watches and writes: *mmap.Mapping.
+// Source is the memory live mode watches and writes: *mmap.Mapping, or a region of another
+// process (*procmem.View).
 type Source interface {
 	watch.Source
 	io.WriterAt
@@ -66,6 +68,7 @@ type Live struct {
 	window   int64 // the most bytes watched at once
 	// nameEvery is how often the named mapping's name is looked up.
 	nameEvery time.Duration
+	fixed     string // why bytes cannot be inserted or deleted at all; "" for a file
 
 	// mu guards the fields below.
 	mu       sync.Mutex
@@ -97,9 +100,12 @@ type absorbedWrite struct {
 // Config says what live mode watches and how; the zero values of the last three mean the
 // defaults.
 type Config struct {
-	Label    string // the file's base name or the mapping's name, for messages
-	Name     string // the named mapping's name, to notice its creator releasing it; "" for a file
-	Interval time.Duration
+	Label string // the file's base name or the mapping's name, for messages
+	Name  string // the named mapping's name, to notice its creator releasing it; "" for a file
+	// FixedLayout, if set, says why the source can never change size (a process's memory),
+	// for the refusal of an insert or delete.
+	FixedLayout string
+	Interval    time.Duration
 	// Window is the most bytes watched at once (Window).
 	Window int64
 	// Budget is how many bytes beyond the visible ones a tick diffs (watch.Budget(Interval)).
@@ -111,7 +117,7 @@ type Config struct {
 // New returns live mode over src, not yet polling: the first Tick takes the snapshot.
 func New(src Source, c Config) *Live {
 	l := &Live{src: src, label: c.Label, name: c.Name, interval: c.Interval,
-		budget: c.Budget, window: c.Window, nameEvery: c.NameCheckEvery}
+		budget: c.Budget, window: c.Window, nameEvery: c.NameCheckEvery, fixed: c.FixedLayout}
 	if l.budget == 0 {
 		l.budget = watch.Budget(c.Interval)
 	}
@@ -124,18 +130,22 @@ func New(src Source, c Config) *Live {
 	return l
 }
 
-// Storage is the editor's storage in live mode: the mapping, with writes going through live
-// mode so that the watcher records them and never reports the user's own edits (nor their undo)
-// as changes by another process.
+// Storage is the editor's storage in live mode: the mapping (or process region) live mode
+// watches, with writes going through live mode so that the watcher records them and never
+// reports the user's own edits (nor their undo) as changes by another process. The embedded
+// storage must be the Source live mode was made with.
 type Storage struct {
-	*mmap.Mapping
+	editor.Storage
 	Live *Live
 }
 
 // CanSplice refuses inserting and deleting bytes: live mode diffs the mapping against a copy of
 // its bytes, which a move would shift under it, and a named mapping cannot change size anyway.
 func (s Storage) CanSplice() error {
-	if s.Live.name != "" {
+	switch {
+	case s.Live.fixed != "":
+		return fmt.Errorf("%w: %s", editor.ErrFixedSize, s.Live.fixed)
+	case s.Live.name != "":
 		return fmt.Errorf("%w: a named mapping has the size it was created with", editor.ErrFixedSize)
 	}
 	return errLiveSplice
@@ -288,6 +298,10 @@ func (l *Live) stop(err error) {
 			what = fmt.Sprintf("%s was truncated to %s", l.label, byteconv.Count(size, "byte"))
 		}
 		reason = "live mode stopped: " + what
+	}
+	// A process that exited or unmapped the region: the process, the address and the reason.
+	if aerr := (*procmem.AddrError)(nil); errors.Is(err, procmem.ErrGone) && errors.As(err, &aerr) {
+		reason = fmt.Sprintf("live mode stopped: process %d: %s at 0x%x: %v", aerr.Pid, aerr.Op, aerr.Addr, aerr.Err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -143,7 +143,7 @@ func BenchmarkLiveTick(b *testing.B) {
 	}
 	defer other.Close()
 	l := New(m, Config{Label: "data.bin", Interval: DefaultInterval})
-	ed := editor.New(Storage{Mapping: m, Live: l})
+	ed := editor.New(Storage{Storage: m, Live: l})
 	noFade := func() bool { return false }
 	const top, rows, cols = 32 << 20, 59, 16
 	// The view shows rows x cols bytes from top: the cursor on its last row.

@@ -28,6 +28,9 @@ type Options struct {
 	Live *live.Live
 	// NoColor draws without colours (the NO_COLOR environment variable).
 	NoColor bool
+	// Base is the address of offset 0 (a region of a process): the offset column, the status
+	// bar and goto show and take addresses. 0 for a file.
+	Base int64
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
@@ -79,7 +82,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		}
 	}
 
-	a.view = hexview.New(ed).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
+	a.view = hexview.New(ed).SetColumns(opts.Cols).SetNoColor(opts.NoColor).SetBase(opts.Base)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		if a.moving {
 			return
@@ -441,6 +444,9 @@ func (a *app) refresh() {
 		size = fmt.Sprintf("%d (shrank from %d)", st.Current, st.Size)
 	}
 	right := fmt.Sprintf("%s  0x%X (%d) / %s", column, st.Cursor, st.Cursor, size)
+	if a.opts.Base != 0 {
+		right = fmt.Sprintf("%s  0x%X (+0x%X) / %s", column, a.opts.Base+st.Cursor, st.Cursor, size)
+	}
 	if sel := st.Selection; !sel.Empty() {
 		right = fmt.Sprintf("sel %d B  ", sel.Len()) + right
 	}

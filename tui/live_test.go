@@ -45,7 +45,7 @@ func runLiveSim(t *testing.T, m *mmap.Mapping, c live.Config, preset string) *si
 	t.Helper()
 	c.Interval = testInterval
 	l := live.New(m, c)
-	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, preset, ""), Options{Live: l})
+	s := runSim(t, live.Storage{Storage: m, Live: l}, loadKeys(t, preset, ""), Options{Live: l})
 	// The loop's first tick takes the snapshot; this one waits for it if it is under way.
 	s.a.liveTick()
 	s.waitFor("LIVE 1h0m0s  0 changes seen")
@@ -400,7 +400,7 @@ func TestLivePanicFlushesAndReports(t *testing.T) {
 	m, path := mapTemp(t, data, mmap.ReadWrite)
 	var armed atomic.Bool
 	l := live.New(panickySource{Mapping: m, armed: &armed}, live.Config{Label: filepath.Base(path), Interval: time.Millisecond})
-	s := runSim(t, live.Storage{Mapping: m, Live: l}, loadKeys(t, "default", ""), Options{Live: l})
+	s := runSim(t, live.Storage{Storage: m, Live: l}, loadKeys(t, "default", ""), Options{Live: l})
 	s.path = path
 	s.keys(key(tcell.KeyInsert))
 	s.waitFor("EDIT")

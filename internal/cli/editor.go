@@ -24,6 +24,7 @@ const editorUsage = `
 Usage: mmhex [flags] FILE
        mmhex [flags] --watch FILE
        mmhex [flags] -n NAME
+       mmhex [flags] -p PID [--region R | --address ADDR]
 
 Opens FILE, or the named shared-memory mapping NAME, in the terminal hex editor. It starts in
 view mode, where keys only move; edit mode overwrites bytes in place through the memory mapping.
@@ -38,6 +39,14 @@ in the 256 MiB around the view; 64 MiB on 32-bit systems). Shared memory has no 
 notification, so this is polling: a value that changes and changes back within one interval is
 not seen. Your own edits are written at once and are not reported as changes.
 
+With -p PID the editor opens a region of process PID's memory (see 'mmhex regions -p PID'):
+--region R picks it by index, name or module base name (libc.so.6, [heap]); --address ADDR
+picks the region holding ADDR and puts the cursor there; with neither, [heap] when the process
+has one, else its first writable region. The offset column, the status bar and goto use real
+addresses. Live mode is on. Typing writes into the process at once (there is nothing to flush);
+a page the process itself cannot write (code, read-only data) is written only when you confirm,
+as a debugger does. Bytes are never inserted or deleted: a process's memory has a fixed layout.
+
 Key bindings: --keys default or vim. Single bindings can be changed in the file
 keys.conf in the mmhex folder of the user configuration directory (on Linux
 ~/.config/mmhex/keys.conf), one "action = key, key" per line.
@@ -49,6 +58,9 @@ func runEditor(args []string, io stdio) error {
 	fs := newFlagSet("mmhex", editorUsage, io.out)
 	readOnly := fs.BoolP("read-only", "r", false, "open read-only: edit mode and every write are refused")
 	fs.StringP("name", "n", "", "open the named shared-memory mapping `NAME` instead of a file")
+	fs.IntP("pid", "p", 0, "open the memory of process `PID` instead of a file")
+	regionSpec := fs.String("region", "", "with -p, start on region `R`: an index, a name or a module")
+	address := fs.String("address", "", "with -p, start on the region holding `ADDR`, the cursor on it")
 	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
 	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
 	watchFile := fs.Bool("watch", false, "live mode for FILE: show the changes other processes make to it")
@@ -65,13 +77,20 @@ func runEditor(args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
+	switch {
+	case len(rest) > 0 && t.pid != 0:
+		return usageErrorf("unexpected %q: -p PID opens a process's memory, not a FILE: give one of them (see 'mmhex --help')", rest[0])
+	case len(rest) > 0:
 		return usageErrorf("unexpected %q: mmhex opens one FILE at a time (see 'mmhex --help')", rest[0])
+	case t.pid == 0 && (fs.Changed("region") || fs.Changed("address")):
+		return usageErrorf("--region and --address choose where in a process to start: use them with -p PID")
+	case fs.Changed("region") && fs.Changed("address"):
+		return usageErrorf("--region and --address both choose the region: give one")
 	}
 	if *cols < 0 || *cols > tui.MaxCols {
 		return usageErrorf("--cols %d: give 1 to %d bytes per row, or 0 to fit the terminal", *cols, tui.MaxCols)
 	}
-	liveMode := *watchFile || t.name != ""
+	liveMode := *watchFile || t.name != "" || t.pid != 0
 	switch {
 	case fs.Changed("interval") && !liveMode:
 		return usageErrorf("--interval sets how often live mode compares: add --watch to watch %s (see 'mmhex --help')", t)
@@ -81,6 +100,9 @@ func runEditor(args []string, io stdio) error {
 	km, err := loadKeymap(*preset)
 	if err != nil {
 		return err
+	}
+	if t.pid != 0 {
+		return runProcessEditor(t, *regionSpec, *address, *readOnly, km, tui.Options{Cols: *cols, NoColor: os.Getenv("NO_COLOR") != ""}, *interval, io)
 	}
 	recovered, err := recoverInterrupted(t, *readOnly)
 	if err != nil {
@@ -101,7 +123,7 @@ func runEditor(args []string, io stdio) error {
 	var st editor.Storage = splice.Editable{Mapping: m}
 	if liveMode {
 		opts.Live = newLive(t, m, *interval)
-		st = live.Storage{Mapping: m, Live: opts.Live}
+		st = live.Storage{Storage: m, Live: opts.Live}
 	}
 	if fi, err := os.Stat(t.path); err == nil && readOnlyNote == "" {
 		opts.StartNote = rootEditsReadOnly(t, fi.Mode(), os.Geteuid())
@@ -111,6 +133,27 @@ func runEditor(args []string, io stdio) error {
 		fmt.Fprintln(io.err, recovered) // stays on the terminal when the editor ends
 	}
 	return tui.New(editor.New(st), km, opts).RunTerminal(io.in, io.out, io.err)
+}
+
+// runProcessEditor runs the editor on a region of process t, in live mode.
+func runProcessEditor(t target, spec, addrText string, readOnly bool, km *keymap.Keymap, opts tui.Options, interval time.Duration, io stdio) error {
+	ps, cursor, closeFn, err := openProcessRegion(t, spec, addrText, readOnly)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if !isTerminal(io.in) || !isTerminal(io.out) {
+		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump -p')")
+	}
+	if readOnly {
+		opts.ReadOnlyNote = "opened with --read-only"
+	}
+	opts.Base = ps.view().Base()
+	opts.Live = live.New(ps, live.Config{Label: ps.Name(), Interval: interval, FixedLayout: processFixedLayout})
+	ed := editor.New(live.Storage{Storage: ps, Live: opts.Live})
+	ed.SetBase(opts.Base)
+	ed.SetCursor(cursor)
+	return tui.New(ed, km, opts).RunTerminal(io.in, io.out, io.err)
 }
 
 // newLive makes live mode over the target's mapping m, comparing every interval.

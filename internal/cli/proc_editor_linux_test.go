@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestProcEditorCommandLine(t *testing.T) {
+	tg := startCounter(t)
+	pid := strconv.Itoa(tg.Pid)
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"-p with -n", []string{"-p", pid, "-n", "x"}, 2, "-n NAME and -p PID name two targets"},
+		{"-p with a file", []string{"-p", pid, "data.bin"}, 2, `unexpected "data.bin": -p PID opens a process's memory, not a FILE`},
+		{"--region without -p", []string{"--region", "[heap]", "data.bin"}, 2, "--region and --address choose where in a process to start: use them with -p PID"},
+		{"--address without -p", []string{"--address", "0x1000", "data.bin"}, 2, "use them with -p PID"},
+		{"both", []string{"-p", pid, "--region", "[heap]", "--address", hexAddr(tg.Addr)}, 2, "--region and --address both choose the region"},
+		{"no such region", []string{"-p", pid, "--region", "nothere.so"}, 2, `--region "nothere.so": process ` + pid + " has no such region"},
+		{"address outside", []string{"-p", pid, "--address", "0x10"}, 2, "--address 0x10: no region of process " + pid + " holds 0x10"},
+		{"address from the end", []string{"-p", pid, "--address", "end-1"}, 2, "a process has no end to count from"},
+		{"accepted", []string{"-p", pid, "--address", hexAddr(tg.Addr)}, 1, "the editor needs a terminal"},
+		{"no process", []string{"-p", "999999999"}, 1, "no process 999999999: check the id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, "", tt.args...)
+			if r.code != tt.wantCode || !strings.Contains(r.errOut, tt.wantErr) {
+				t.Errorf("exit code %d, stderr %q; want %d and %q", r.code, r.errOut, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
+}
+
+// The editor attached with -p shows the target's int at its real address, sees it change live,
+// writes into the process, refuses an insert, and says so when the process exits.
+func TestEndToEndProcEditor(t *testing.T) {
+	tm := newTmux(t)
+	tg := startCounter(t)
+	bin := buildBinary(t)
+	tm.start(bin, "-p", strconv.Itoa(tg.Pid), "--address", hexAddr(tg.Addr), "--interval", "10ms")
+	tm.waitFor("LIVE 10ms  0 changes seen")
+	row := fmt.Sprintf("%x │", tg.Addr&^15)
+	// 999 is e7 03 00 00, at the cursor, on the row of its address.
+	screen := tm.waitFor(row)
+	if line := lineWith(screen, row); !strings.Contains(line, "e7 03 00 00") {
+		t.Fatalf("the row of 0x%x shows %q, want the int 999 (e7 03 00 00):\n%s", tg.Addr, line, screen)
+	}
+	if !strings.Contains(screen, fmt.Sprintf("0x%X (+0x", tg.Addr)) {
+		t.Errorf("the status bar should show the cursor's address 0x%X:\n%s", tg.Addr, screen)
+	}
+
+	if got := tg.Send("+"); got != 1000 {
+		t.Fatalf("the target's value is %d, want 1000", got)
+	}
+	tm.waitFor("e8 03 00 00")
+	tm.waitFor("LIVE 10ms  1 change seen")
+
+	tm.send("IC")
+	tm.waitFor("EDIT")
+	tm.sendText("0b")
+	tm.waitFor("0b 03 00 00")
+	if got := tg.Send("p"); got != 0x30b {
+		t.Errorf("after typing 0b the target's value is %d, want %d", got, 0x30b)
+	}
+	tm.send("Escape")
+	tm.waitFor("VIEW")
+
+	tg.Stop()
+	tm.waitFor("live mode stopped: process " + strconv.Itoa(tg.Pid))
+	tm.waitFor("LIVE STOPPED")
+}
+
+// lineWith returns the first line of screen that contains s.
+func lineWith(screen, s string) string {
+	for line := range strings.SplitSeq(screen, "\n") {
+		if strings.Contains(line, s) {
+			return line
+		}
+	}
+	return ""
+}
