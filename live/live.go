@@ -144,7 +144,7 @@ type Storage struct {
 func (s Storage) CanSplice() error {
 	switch {
 	case s.Live.fixed != "":
-		return fmt.Errorf("%w: %s", editor.ErrFixedSize, s.Live.fixed)
+		return fixedLayout(s.Live.fixed)
 	case s.Live.name != "":
 		return fmt.Errorf("%w: a named mapping has the size it was created with", editor.ErrFixedSize)
 	}
@@ -155,6 +155,13 @@ func (s Storage) CanSplice() error {
 func (s Storage) Splice(context.Context, int64, int64, []byte, func(done, total int64, rollingBack bool)) error {
 	return s.CanSplice()
 }
+
+// fixedLayout is the reason a source never changes size, in its own words; it matches
+// editor.ErrFixedSize.
+type fixedLayout string
+
+func (e fixedLayout) Error() string { return string(e) }
+func (e fixedLayout) Unwrap() error { return editor.ErrFixedSize }
 
 var errLiveSplice = errors.New("live mode (--watch) compares the file with a copy of its bytes, which an insert or delete would move: reopen it without --watch to insert or delete")
 

@@ -365,6 +365,8 @@ func (a *app) flush() error {
 		a.message, a.isError = flushText(r, a.ed.Name(), "byte"), true
 	case n == 0:
 		a.say("nothing to flush")
+	case !a.ed.FileBacked() && a.opts.Base != 0:
+		a.say(fmt.Sprintf("nothing to flush: a process's memory has no file, and the changes (%s) are in the process already", byteconv.Count(n, "byte")))
 	case !a.ed.FileBacked():
 		a.say(fmt.Sprintf("nothing to flush: a named mapping has no file, and the changes (%s) are in shared memory already", byteconv.Count(n, "byte")))
 	default:

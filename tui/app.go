@@ -15,6 +15,7 @@ import (
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/procmem"
 )
 
 // Options are the command-line choices the app needs.
@@ -31,6 +32,9 @@ type Options struct {
 	// Base is the address of offset 0 (a region of a process): the offset column, the status
 	// bar and goto show and take addresses. 0 for a file.
 	Base int64
+	// Force, if set, makes later writes reach pages the process cannot write; the app offers it
+	// (a y/n prompt) when a write fails with procmem.ErrNotWritable.
+	Force func()
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
@@ -368,10 +372,28 @@ func (a *app) fail(err error) {
 	case errors.Is(err, context.Canceled):
 		// A move cancelled with the cancel key: the error says what was moved back.
 		msg = "cancelled: " + msg
+	case errors.Is(err, procmem.ErrNotWritable) && a.opts.Force != nil:
+		a.offerForce(msg)
+		return
 	case errors.Is(err, mmap.ErrFault):
 		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
 	}
 	a.message, a.isError = msg, true
+}
+
+// offerForce asks, after a write the process's page refused (msg), whether to write such pages
+// as a debugger does; yes turns forced writes on for the rest of the session.
+func (a *app) offerForce(msg string) {
+	a.ask("write pages the process cannot write, as a debugger does? (y/n) ", msg, func(text string) error {
+		if !strings.EqualFold(strings.TrimSpace(text), "y") {
+			a.say("not written: the page stays as the process has it")
+			return nil
+		}
+		a.opts.Force()
+		a.say("forced writes on: type the bytes again to write them into code and read-only pages")
+		return nil
+	})
+	a.isError = true
 }
 
 // check shows err, if any.

@@ -265,6 +265,8 @@ func (a *app) flushOnExit(errOut io.Writer) string {
 		return "; " + flushText(r, a.ed.Name(), "changed byte")
 	case n == 0:
 		return ""
+	case !a.ed.FileBacked() && a.opts.Base != 0:
+		fmt.Fprintf(errOut, "mmhex: changed %s of %s, in the process (its memory has no file to flush to)\n", byteconv.Count(n, "byte"), a.ed.Name())
 	case !a.ed.FileBacked():
 		fmt.Fprintf(errOut, "mmhex: changed %s of %s, in memory (a named mapping has no file to flush to)\n", byteconv.Count(n, "byte"), a.ed.Name())
 		return ""

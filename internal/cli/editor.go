@@ -148,7 +148,7 @@ func runProcessEditor(t target, spec, addrText string, readOnly bool, km *keymap
 	if readOnly {
 		opts.ReadOnlyNote = "opened with --read-only"
 	}
-	opts.Base = ps.view().Base()
+	opts.Base, opts.Force = ps.view().Base(), ps.Force
 	opts.Live = live.New(ps, live.Config{Label: ps.Name(), Interval: interval, FixedLayout: processFixedLayout})
 	ed := editor.New(live.Storage{Storage: ps, Live: opts.Live})
 	ed.SetBase(opts.Base)

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mmhex/mmhex/procmem"
 )
 
 func TestProcEditorCommandLine(t *testing.T) {
@@ -84,4 +87,46 @@ func lineWith(screen, s string) string {
 		}
 	}
 	return ""
+}
+
+// A page the process cannot write (its binary's read-only header) is written only after the
+// user says yes, debugger-style; insert and flush say what a process's memory is.
+func TestEndToEndProcEditorForcedWrite(t *testing.T) {
+	tm := newTmux(t)
+	tg := startCounter(t)
+	p, err := procmem.Open(tg.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	regions, err := p.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(regions, func(r procmem.Region) bool { return r.Module() == "counter" && !r.Writable() })
+	if i < 0 {
+		t.Fatalf("no read-only region of the counter in %v", regions)
+	}
+	header := regions[i].Start
+	bin := buildBinary(t)
+	tm.start(bin, "-p", strconv.Itoa(tg.Pid), "--region", strconv.Itoa(i), "--interval", "10ms")
+	tm.waitFor(fmt.Sprintf("%x │ 7f 45 4c 46", header))
+
+	tm.send("C-s")
+	tm.waitFor("nothing to flush")
+	tm.send("IC")
+	tm.waitFor("EDIT")
+	tm.send("IC")
+	tm.waitFor("a process's memory has a fixed layout")
+	tm.sendText("4")
+	tm.waitFor("write pages the process cannot write, as a debugger does? (y/n)")
+	tm.sendText("y")
+	tm.send("Enter")
+	tm.waitFor("forced writes on")
+	tm.sendText("41")
+	tm.waitFor(fmt.Sprintf("%x │ 41 45 4c 46", header))
+	got := make([]byte, 1)
+	if _, err := p.ReadAt(got, header); err != nil || got[0] != 0x41 {
+		t.Errorf("the process has %02x (%v) at its header after the forced write, want 41", got[0], err)
+	}
 }
