@@ -615,3 +615,17 @@ func TestBorder(t *testing.T) {
 
 // The editor's model is the Source the app draws.
 var _ Source = (*editor.Editor)(nil)
+
+func TestBaseShowsAddresses(t *testing.T) {
+	const base = int64(0x7f12_3456_7000)
+	src := &fakeSource{size: 4096, state: editor.ViewState{Top: 0x20, Cursor: 0x31}}
+	lines := screenLines(drawView(t, New(src).SetBase(base), 90, 3))
+	for i, want := range []string{"7f1234567020 │ ", "7f1234567030 │ ", "7f1234567040 │ "} {
+		if !strings.HasPrefix(lines[i], want) {
+			t.Errorf("row %d: %q, want it to start with the address %q", i, lines[i], want)
+		}
+	}
+	if src.cols != 16 {
+		t.Errorf("a 12-digit address at 90 cells: %d bytes per row, want 16", src.cols)
+	}
+}
