@@ -80,6 +80,38 @@ func TestGoto(t *testing.T) {
 	}
 }
 
+// With a base (a region of a process at 0x7000), a plain number is an address; the relative
+// forms keep their meaning.
+func TestGotoAddress(t *testing.T) {
+	tests := []struct {
+		expr    string
+		want    int64
+		wantErr bool
+	}{
+		{"0x7010", 0x10, false},
+		{"0x7000", 0, false},
+		{"+8", 58, false},
+		{"end-1", 999, false},
+		{"50%", 500, false},
+		{"0x10", 50, true},
+		{"0x73e8", 50, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			f := newFile(t, make([]byte, 1000))
+			f.SetBase(0x7000)
+			f.SetCursor(50)
+			err := f.Goto(tt.expr)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Goto(%q): got error %v, want error %v", tt.expr, err, tt.wantErr)
+			}
+			if got := f.Cursor(); got != tt.want {
+				t.Errorf("cursor: got %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestViewStateScrolling(t *testing.T) {
 	f := newFile(t, make([]byte, 1000)) // 16 per row: the last row starts at 992
 	steps := []struct {
