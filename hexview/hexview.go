@@ -110,6 +110,12 @@ func (h *HexView) SetNoColor(on bool) *HexView {
 	return h
 }
 
+// SetSource sets what the view draws from, in place of the Source New was given.
+func (h *HexView) SetSource(src Source) *HexView {
+	h.src = src
+	return h
+}
+
 // SetBase sets the address of the source's offset 0, which the offset column adds to what it
 // draws: a region of a process shows its real addresses. Offsets in the Source stay from 0.
 func (h *HexView) SetBase(base int64) *HexView {

@@ -61,6 +61,7 @@ var actions = []Action{
 	{"help.toggle", "Panels", "Show or hide this help"},
 	{"live.pause", "Panels", "Pause or resume live updates"},
 	{"changes.toggle", "Panels", "Show or hide the list of recent changes"},
+	{"regions.list", "Panels", "List the regions of the process (-p); Enter moves to one"},
 }
 
 // actionIndex finds an action's place in actions by name.

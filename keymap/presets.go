@@ -51,6 +51,7 @@ var presets = map[string]preset{
 		"help.toggle":       {"F1"},
 		"live.pause":        {"Ctrl-W", "F8"},
 		"changes.toggle":    {"Ctrl-O", "F12"},
+		"regions.list":      {"F11"},
 
 		// Insert and delete: Insert switches edit mode between inserting and overwriting.
 		"mode.insert-toggle":    {"Insert"},
@@ -101,6 +102,7 @@ var presets = map[string]preset{
 		"help.toggle":      {"F1"},
 		"live.pause":       {"F8"},
 		"changes.toggle":   {"F12"},
+		"regions.list":     {"g r", "F11"},
 
 		// Insert and delete, as in vim: i and a insert before and after the cursor, R
 		// overwrites, x deletes (5x: five bytes), d the selection.

@@ -51,6 +51,7 @@ func init() {
 		"search.prev":           func(a *app) error { return a.ed.SearchPrev() },
 		"bookmark.set":          (*app).setBookmark,
 		"bookmark.list":         (*app).listBookmarks,
+		"regions.list":          (*app).listRegions,
 		"bookmark.next":         func(a *app) error { return a.jumpBookmark(a.ed.NextBookmark) },
 		"bookmark.prev":         func(a *app) error { return a.jumpBookmark(a.ed.PrevBookmark) },
 		"file.flush":            (*app).flush,

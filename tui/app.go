@@ -35,6 +35,19 @@ type Options struct {
 	// Force, if set, makes later writes reach pages the process cannot write; the app offers it
 	// (a y/n prompt) when a write fails with procmem.ErrNotWritable.
 	Force func()
+	// Regions, for a process, lists its regions for :region and the regions panel; nil for a
+	// file or a named mapping.
+	Regions func() ([]procmem.Region, error)
+	// OpenRegion opens the editor, in live mode, on one of the regions Regions lists.
+	OpenRegion func(procmem.Region) (Session, error)
+}
+
+// Session is the editor on one region of a process, with its live mode, as OpenRegion opens it.
+type Session struct {
+	Editor *editor.Editor
+	Live   *live.Live
+	Base   int64  // the region's start
+	Force  func() // as Options.Force
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
@@ -64,6 +77,8 @@ const (
 	pageMain  = "main"
 	pageHelp  = "help"
 	pageMarks = "bookmarks"
+	// pageRegions lists the regions of a process.
+	pageRegions = "regions"
 	// inspectorWidth fits the longest value the inspector prints (a 64-bit integer or float) and
 	// its label, in a border.
 	inspectorWidth = 34
@@ -121,10 +136,13 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 	a.help.SetBorder(true).SetTitle(fmt.Sprintf(" %s keys · %s closes ", km.Preset(), a.cancelKey()))
 	a.marks = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(true)
 	a.marks.SetBorder(true).SetTitle(" bookmarks ")
+	a.regions = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(true)
+	a.regions.SetBorder(true).SetTitle(" regions · Enter moves to one ")
 	a.pages = tview.NewPages().
 		AddPage(pageMain, a.root, true, true).
 		AddPage(pageHelp, newCentered(a.help, 84, 40), true, false).
-		AddPage(pageMarks, newCentered(a.marks, 60, 20), true, false)
+		AddPage(pageMarks, newCentered(a.marks, 60, 20), true, false).
+		AddPage(pageRegions, newCentered(a.regions, 100, 30), true, false)
 
 	a.tv.SetRoot(rootView{Pages: a.pages, a: a}, true).SetFocus(a.view).EnableMouse(true).EnablePaste(true)
 	a.tv.SetInputCapture(a.capture)

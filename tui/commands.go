@@ -65,6 +65,8 @@ func init() {
 			run: (*app).fill},
 		{names: []string{"mark", "bookmark"}, args: "[NAME]", help: "Set, rename or remove the bookmark at the cursor",
 			run: func(a *app, arg string) error { a.ed.ToggleBookmark(arg); return nil }},
+		{names: []string{"region"}, args: "R", help: "With -p: go to region R, an index, a name or a module",
+			run: (*app).gotoRegion},
 		{names: []string{"help"}, help: "Show this help",
 			run: func(a *app, _ string) error { a.showOverlay(pageHelp); return nil }},
 	}

@@ -66,6 +66,8 @@ func (a *app) showOverlay(page string) {
 		a.tv.SetFocus(a.help)
 	case pageMarks:
 		a.tv.SetFocus(a.marks)
+	case pageRegions:
+		a.tv.SetFocus(a.regions)
 	}
 }
 
@@ -84,7 +86,8 @@ func (a *app) overlayKey(name string, ev *tcell.EventKey) {
 	case name == keymap.Cancel,
 		action == "mode.view",
 		action == "help.toggle" && a.overlay == pageHelp,
-		action == "bookmark.list" && a.overlay == pageMarks:
+		action == "bookmark.list" && a.overlay == pageMarks,
+		action == "regions.list" && a.overlay == pageRegions:
 		a.closeOverlay()
 	case action == "file.quit":
 		a.closeOverlay()

@@ -123,33 +123,11 @@ func (a *app) Run(screen tcell.Screen, in io.Reader, out, errOut io.Writer) (err
 		screen.EnableMouse()
 		screen.EnablePaste()
 	}
-	stopLive := func() {}
-	if a.live != nil {
-		ticker := time.NewTicker(a.live.Interval())
-		stop, done := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			defer a.recoverCrash()
-			a.liveLoop(ticker.C, stop)
-		}()
-		var once sync.Once
-		stopLive = func() {
-			once.Do(func() {
-				ticker.Stop()
-				close(stop)
-				// A tick stuck on a lock that a crashed UI goroutine held must not keep the
-				// flush that follows from running.
-				select {
-				case <-done:
-				case <-time.After(time.Second):
-				}
-			})
-		}
-		defer stopLive() // on a panic, before the deferred flush above
-	}
+	a.startLive()
+	defer a.stopLive() // on a panic, before the deferred flush above
 	runErr := a.tv.Run()
 	close(uiStopped)
-	stopLive() // no tick may poll or queue a draw while the edits are flushed
+	a.stopLive() // no tick may poll or queue a draw while the edits are flushed
 	note := a.flushOnExit(errOut)
 	if runErr != nil {
 		return fmt.Errorf("terminal: %w%s", runErr, note)
@@ -273,6 +251,40 @@ func (a *app) flushOnExit(errOut io.Writer) string {
 	}
 	fmt.Fprintf(errOut, "mmhex: flushed %s to %s\n", byteconv.Count(n, "changed byte"), a.ed.Name())
 	return "; flushed " + byteconv.Count(n, "changed byte")
+}
+
+// startLive starts live mode's ticker goroutine, when live mode is on.
+func (a *app) startLive() {
+	if a.live == nil {
+		return
+	}
+	ticker := time.NewTicker(a.live.Interval())
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		defer a.recoverCrash()
+		a.liveLoop(ticker.C, stop)
+	}()
+	var once sync.Once
+	a.liveStop = func() {
+		once.Do(func() {
+			ticker.Stop()
+			close(stop)
+			// A tick stuck on a lock that a crashed UI goroutine held must not keep the
+			// flush that follows from running.
+			select {
+			case <-done:
+			case <-time.After(time.Second):
+			}
+		})
+	}
+}
+
+// stopLive stops live mode's ticker goroutine and waits for it; it is safe to call twice.
+func (a *app) stopLive() {
+	if a.liveStop != nil {
+		a.liveStop()
+	}
 }
 
 // liveLoop polls on every tick until stop is closed; the first poll, which takes the snapshot,

@@ -28,6 +28,7 @@ type widgets struct {
 	inspector *tview.TextView
 	help      *tview.TextView
 	marks     *tview.List
+	regions   *tview.List // the regions panel of a process
 	changes   *tview.List
 }
 
@@ -80,6 +81,8 @@ type panels struct {
 type liveUI struct {
 	// live is opts.Live, live mode; nil when it is off.
 	live *live.Live
+	// liveStop stops the ticker goroutine of live; nil before it starts.
+	liveStop func()
 	// changesOn is true while the changes panel is shown.
 	changesOn bool
 	// changesSeq is the number of runs seen when the changes panel was last filled.

@@ -16,6 +16,7 @@ import (
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/procmem"
 	"github.com/mmhex/mmhex/splice"
 	"github.com/mmhex/mmhex/tui"
 )
@@ -137,23 +138,28 @@ func runEditor(args []string, io stdio) error {
 
 // runProcessEditor runs the editor on a region of process t, in live mode.
 func runProcessEditor(t target, spec, addrText string, readOnly bool, km *keymap.Keymap, opts tui.Options, interval time.Duration, io stdio) error {
-	ps, cursor, closeFn, err := openProcessRegion(t, spec, addrText, readOnly)
+	p, r, cursor, err := openProcessRegion(t, spec, addrText)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
+	defer p.Close()
 	if !isTerminal(io.in) || !isTerminal(io.out) {
 		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump -p')")
 	}
 	if readOnly {
 		opts.ReadOnlyNote = "opened with --read-only"
 	}
-	opts.Base, opts.Force = ps.view().Base(), ps.Force
-	opts.Live = live.New(ps, live.Config{Label: ps.Name(), Interval: interval, FixedLayout: processFixedLayout})
-	ed := editor.New(live.Storage{Storage: ps, Live: opts.Live})
-	ed.SetBase(opts.Base)
-	ed.SetCursor(cursor)
-	return tui.New(ed, km, opts).RunTerminal(io.in, io.out, io.err)
+	s := processSession(p, r, readOnly, interval)
+	opts.Live, opts.Base, opts.Force = s.Live, s.Base, s.Force
+	opts.Regions = func() ([]procmem.Region, error) {
+		regions, err := p.Regions()
+		return regions, explainProcess(err)
+	}
+	opts.OpenRegion = func(r procmem.Region) (tui.Session, error) {
+		return processSession(p, r, readOnly, interval), nil
+	}
+	s.Editor.SetCursor(cursor)
+	return tui.New(s.Editor, km, opts).RunTerminal(io.in, io.out, io.err)
 }
 
 // newLive makes live mode over the target's mapping m, comparing every interval.

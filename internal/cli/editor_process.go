@@ -1,12 +1,15 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"sync"
+	"time"
 
+	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/internal/byteconv"
+	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/procmem"
+	"github.com/mmhex/mmhex/tui"
 )
 
 // processFixedLayout is why the editor never inserts or deletes bytes in a process.
@@ -91,23 +94,32 @@ func pickRegion(t target, regions []procmem.Region, spec, addrText string) (proc
 	return procmem.Region{}, 0, fmt.Errorf("%s has no writable region to start on: choose one with --region (see 'mmhex regions -p %d')", t, t.pid)
 }
 
-// openProcessRegion opens the process of t and the region the editor starts on; close
-// releases the process.
-func openProcessRegion(t target, spec, addrText string, readOnly bool) (st *processStorage, cursor int64, close func(), err error) {
+// openProcessRegion opens the process of t and picks the region the editor starts on and the
+// cursor's offset in it.
+func openProcessRegion(t target, spec, addrText string) (*procmem.Process, procmem.Region, int64, error) {
 	p, err := t.openProcess()
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, procmem.Region{}, 0, err
 	}
 	regions, err := p.Regions()
 	if err == nil {
-		var r procmem.Region
-		if r, cursor, err = pickRegion(t, regions, spec, addrText); err == nil {
-			return &processStorage{readOnly: readOnly, v: p.View(r)}, cursor, func() { p.Close() }, nil
+		r, cursor, err := pickRegion(t, regions, spec, addrText)
+		if err == nil {
+			return p, r, cursor, nil
 		}
+		p.Close()
+		return nil, procmem.Region{}, 0, err
 	}
 	p.Close()
-	if errors.As(err, new(*exitError)) {
-		return nil, 0, nil, err
-	}
-	return nil, 0, nil, explainProcess(err)
+	return nil, procmem.Region{}, 0, explainProcess(err)
+}
+
+// processSession makes the editor on region r of p, in live mode: the session the editor starts
+// with, and the one the regions panel and :region switch to.
+func processSession(p *procmem.Process, r procmem.Region, readOnly bool, interval time.Duration) tui.Session {
+	ps := &processStorage{readOnly: readOnly, v: p.View(r)}
+	l := live.New(ps, live.Config{Label: ps.Name(), Interval: interval, FixedLayout: processFixedLayout})
+	ed := editor.New(live.Storage{Storage: ps, Live: l})
+	ed.SetBase(r.Start)
+	return tui.Session{Editor: ed, Live: l, Base: r.Start, Force: ps.Force}
 }

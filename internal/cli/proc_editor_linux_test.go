@@ -74,6 +74,30 @@ func TestEndToEndProcEditor(t *testing.T) {
 	tm.send("Escape")
 	tm.waitFor("VIEW")
 
+	// :region moves the editor to the heap; goto takes the address of the counter's block of
+	// 0x5a bytes there.
+	heap := tg.Info["heap"]
+	tm.send("C-e")
+	tm.sendText("region [heap]")
+	tm.send("Enter")
+	tm.waitFor("region " + fmt.Sprintf("%x-", heapRegion(t, tg.Pid, heap).Start))
+	tm.send("C-g")
+	tm.sendText(hexAddr(heap))
+	tm.send("Enter")
+	tm.waitFor(fmt.Sprintf("%x │ 5a 5a 5a 5a", heap))
+	tm.waitFor("LIVE 10ms  0 changes seen")
+
+	// The regions panel lists them all, the one on screen chosen; Enter on the one above moves
+	// there.
+	regions := processRegions(t, tg.Pid)
+	i := procmem.Containing(regions, heap)
+	tm.send("F11")
+	tm.waitFor(fmt.Sprintf("%x-%x %s", regions[0].Start, regions[0].End, regions[0].Perms))
+	tm.send("Up")
+	tm.send("Enter")
+	tm.waitFor(fmt.Sprintf("region %x-%x", regions[i-1].Start, regions[i-1].End))
+	tm.waitFor(fmt.Sprintf("%x │", regions[i-1].Start))
+
 	tg.Stop()
 	tm.waitFor("live mode stopped: process " + strconv.Itoa(tg.Pid))
 	tm.waitFor("LIVE STOPPED")
@@ -94,15 +118,7 @@ func lineWith(screen, s string) string {
 func TestEndToEndProcEditorForcedWrite(t *testing.T) {
 	tm := newTmux(t)
 	tg := startCounter(t)
-	p, err := procmem.Open(tg.Pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	regions, err := p.Regions()
-	if err != nil {
-		t.Fatal(err)
-	}
+	regions := processRegions(t, tg.Pid)
 	i := slices.IndexFunc(regions, func(r procmem.Region) bool { return r.Module() == "counter" && !r.Writable() })
 	if i < 0 {
 		t.Fatalf("no read-only region of the counter in %v", regions)
@@ -125,8 +141,39 @@ func TestEndToEndProcEditorForcedWrite(t *testing.T) {
 	tm.waitFor("forced writes on")
 	tm.sendText("41")
 	tm.waitFor(fmt.Sprintf("%x │ 41 45 4c 46", header))
+	p, err := procmem.Open(tg.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
 	got := make([]byte, 1)
 	if _, err := p.ReadAt(got, header); err != nil || got[0] != 0x41 {
 		t.Errorf("the process has %02x (%v) at its header after the forced write, want 41", got[0], err)
 	}
+}
+
+// processRegions lists the regions of process pid.
+func processRegions(t *testing.T, pid int) []procmem.Region {
+	t.Helper()
+	p, err := procmem.Open(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	regions, err := p.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return regions
+}
+
+// heapRegion returns the region of process pid that holds addr.
+func heapRegion(t *testing.T, pid int, addr int64) procmem.Region {
+	t.Helper()
+	regions := processRegions(t, pid)
+	i := procmem.Containing(regions, addr)
+	if i < 0 {
+		t.Fatalf("no region holds 0x%x", addr)
+	}
+	return regions[i]
 }
