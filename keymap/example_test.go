@@ -105,4 +105,5 @@ func ExampleKeymap_Help() {
 	// Panels    F1                     Show or hide this help
 	// Panels    Ctrl-W, F8             Pause or resume live updates
 	// Panels    Ctrl-O, F12            Show or hide the list of recent changes
+	// Panels    F11                    List the regions of the process (-p); Enter moves to one
 }
