@@ -208,7 +208,15 @@ func startSimKeys(t *testing.T, content []byte, km *keymap.Keymap, mode mmap.Mod
 // runSim runs the app over st on a 120x40 simulated screen, and stops it when the test ends.
 func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts Options) *simApp {
 	t.Helper()
-	s := &simApp{t: t, a: New(editor.New(st), km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
+	s := runSimEditor(t, editor.New(st), km, opts)
+	s.waitFor("00000000")
+	return s
+}
+
+// runSimEditor runs the app over ed as runSim does, without waiting for the first frame.
+func runSimEditor(t *testing.T, ed *editor.Editor, km *keymap.Keymap, opts Options) *simApp {
+	t.Helper()
+	s := &simApp{t: t, a: New(ed, km, opts), sim: tcell.NewSimulationScreen("UTF-8"), done: make(chan error, 1)}
 	// Keys typed ahead must not meet a move under way, which refuses them: on a loaded machine
 	// any move may pass the usual wait. TestAppMoveProgressAndCancel sets its own.
 	s.a.moveWait = time.Minute
@@ -223,7 +231,6 @@ func runSim(t *testing.T, st editor.Storage, km *keymap.Keymap, opts Options) *s
 			<-s.done
 		}
 	})
-	s.waitFor("00000000")
 	return s
 }
 
