@@ -39,7 +39,12 @@ func (s *processStorage) Force() {
 	s.v = s.v.WithForce()
 }
 
-func (s *processStorage) Name() string                  { return s.view().Name() }
+// Name is the process and the region's module or name: "pid 1234 libc.so.6", "pid 1234 [heap]".
+func (s *processStorage) Name() string {
+	v := s.view()
+	return fmt.Sprintf("pid %d %s", v.Process().Pid(), v.Region().Module())
+}
+
 func (s *processStorage) Size() int64                   { return s.view().Size() }
 func (s *processStorage) Writable() bool                { return !s.readOnly }
 func (s *processStorage) FileBacked() bool              { return false }

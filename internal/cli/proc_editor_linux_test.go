@@ -47,7 +47,7 @@ func TestEndToEndProcEditor(t *testing.T) {
 	tg := startCounter(t)
 	bin := buildBinary(t)
 	tm.start(bin, "-p", strconv.Itoa(tg.Pid), "--address", hexAddr(tg.Addr), "--interval", "10ms")
-	tm.waitFor("LIVE 10ms  0 changes seen")
+	tm.waitFor(fmt.Sprintf("VIEW  pid %d counter  LIVE 10ms  0 changes seen", tg.Pid))
 	row := fmt.Sprintf("%x │", tg.Addr&^15)
 	// 999 is e7 03 00 00, at the cursor, on the row of its address.
 	screen := tm.waitFor(row)
