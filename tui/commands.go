@@ -20,7 +20,8 @@ type command struct {
 	// one that stands as a word before it ("goto OFFSET").
 	prefix bool
 	// quiet leaves the command out of the hint and the errors, which list what to try: it only
-	// explains why it refuses. The help lists it.
+	// explains why it refuses, or it is for a process only (the regions panel shows that way).
+	// The help lists it.
 	quiet bool
 	help  string // one line for the help screen
 	run   func(a *app, arg string) error
@@ -65,7 +66,7 @@ func init() {
 			run: (*app).fill},
 		{names: []string{"mark", "bookmark"}, args: "[NAME]", help: "Set, rename or remove the bookmark at the cursor",
 			run: func(a *app, arg string) error { a.ed.ToggleBookmark(arg); return nil }},
-		{names: []string{"region"}, args: "R", help: "With -p: go to region R, an index, a name or a module",
+		{names: []string{"region"}, args: "R", quiet: true, help: "With -p: go to region R, an index, a name or a module",
 			run: (*app).gotoRegion},
 		{names: []string{"help"}, help: "Show this help",
 			run: func(a *app, _ string) error { a.showOverlay(pageHelp); return nil }},

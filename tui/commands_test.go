@@ -107,3 +107,12 @@ func TestAppCommandAliases(t *testing.T) {
 		t.Errorf("exit: %v", err)
 	}
 }
+
+// A file has no regions: the regions panel and :region say what has them.
+func TestRegionsOnlyForAProcess(t *testing.T) {
+	s := startSim(t, []byte("data"), "vim", mmap.ReadWrite, Options{})
+	s.typeText("gr")
+	s.waitFor("only a process has regions: open one with mmhex -p PID")
+	s.prompt(tcell.NewEventKey(tcell.KeyRune, ':', tcell.ModNone), ":", "region [heap]")
+	s.waitFor("only a process has regions")
+}
