@@ -47,6 +47,8 @@ has one, else its first writable region. The offset column, the status bar and g
 addresses. Live mode is on. Typing writes into the process at once (there is nothing to flush);
 a page the process itself cannot write (code, read-only data) is written only when you confirm,
 as a debugger does. Bytes are never inserted or deleted: a process's memory has a fixed layout.
+The regions panel (F11; vim: g r) lists the regions, and Enter moves the editor to one; so
+does the command :region R.
 
 Key bindings: --keys default or vim. Single bindings can be changed in the file
 keys.conf in the mmhex folder of the user configuration directory (on Linux
