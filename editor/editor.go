@@ -52,6 +52,9 @@ var (
 	ErrRegisterEmpty = errors.New("nothing to paste (copy a selection first)")
 	// ErrTooLarge refuses an action whose copy or undo record would not fit in memory comfortably.
 	ErrTooLarge = errors.New("too large")
+	// ErrEndOfFile refuses typing that would pass the last byte: a mapping cannot grow, and
+	// writing part of a character, or the last byte again, would be a silent surprise.
+	ErrEndOfFile = errors.New("end of file: a mapping has a fixed size, so typing stops at the last byte")
 )
 
 // GroupSize is the number of bytes cursor.next-group and cursor.prev-group step over; the view
@@ -81,6 +84,9 @@ type Editor struct {
 	rows      int // visible rows, as the view last reported them
 	cols      int // bytes per row, as the view last reported them
 	lowNibble bool
+	// typedLast is true when typing has completed the last byte: the cursor cannot advance
+	// past it, and the next character typed is refused rather than overwriting it again.
+	typedLast bool
 	column    Column
 	mode      Mode
 
@@ -267,7 +273,7 @@ func (e *Editor) SetCursor(off int64) {
 // moveTo places the cursor at off, clamped, ends a typing run and extends an active selection.
 func (e *Editor) moveTo(off int64) {
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.cursor = max(0, min(off, e.size-1))
 	if e.selecting {
 		e.selection = Range{min(e.anchor, e.cursor), max(e.anchor, e.cursor) + 1}
@@ -404,7 +410,7 @@ func (e *Editor) SetColumn(c Column) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.column = c
 }
 
@@ -413,7 +419,7 @@ func (e *Editor) ToggleColumn() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.column = 1 - e.column
 }
 
@@ -440,7 +446,7 @@ func (e *Editor) setMode(m Mode) error {
 		return ErrEmpty
 	}
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.mode = m
 	return nil
 }
@@ -469,6 +475,9 @@ func (e *Editor) typeHex(r rune) (bool, error) {
 	if err := e.checkTyping(); err != nil {
 		return true, err
 	}
+	if e.typedLast {
+		return true, ErrEndOfFile
+	}
 	old, err := e.byteAt(e.cursor)
 	if err != nil {
 		return true, err
@@ -489,7 +498,8 @@ func (e *Editor) typeHex(r rune) (bool, error) {
 }
 
 // TypeText enters a character in edit mode: its UTF-8 bytes overwrite the bytes at the cursor,
-// which advances past them. Bytes that would pass the end of the mapping are dropped.
+// which advances past them. A character that does not fit whole before the end of the mapping is
+// refused with ErrEndOfFile, writing nothing.
 func (e *Editor) TypeText(r rune) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -501,7 +511,9 @@ func (e *Editor) typeText(r rune) error {
 		return err
 	}
 	buf := utf8.AppendRune(nil, r)
-	buf = buf[:min(int64(len(buf)), e.size-e.cursor)]
+	if e.typedLast || int64(len(buf)) > e.size-e.cursor {
+		return ErrEndOfFile
+	}
 	old := make([]byte, len(buf))
 	if err := e.read(old, e.cursor); err != nil {
 		return err
@@ -530,10 +542,11 @@ func (e *Editor) checkWritable() error {
 	return nil
 }
 
-// advance moves the cursor on after typed input without ending the typing run; at the last byte
-// it stays, so further input overwrites that byte again.
+// advance moves the cursor on after typed input without ending the typing run; past the last
+// byte it stays there, and further typing is refused (typedLast).
 func (e *Editor) advance(n int64) {
 	e.lowNibble = false
+	e.typedLast = e.cursor+n > e.size-1
 	e.cursor = min(e.cursor+n, e.size-1)
 }
 
