@@ -109,10 +109,11 @@ func (a *app) startReplace() error {
 	if err != nil {
 		return err
 	}
+	// The status bar says "replace:" already, while the replace waits.
 	if column == editor.TextColumn {
-		a.say("replace: type the character for the byte at the cursor")
+		a.say(fmt.Sprintf("type the character for the byte at the cursor (%s cancels)", a.cancelKey()))
 	} else {
-		a.say("replace: type two hex digits for the byte at the cursor")
+		a.say(fmt.Sprintf("type two hex digits for the byte at the cursor (%s cancels)", a.cancelKey()))
 	}
 	return nil
 }

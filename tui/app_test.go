@@ -966,3 +966,14 @@ func TestAppNoColor(t *testing.T) {
 		})
 	}
 }
+
+// TestAppReplaceSaysItOnce checks that a replace waiting for its byte says "replace:" once: the
+// status bar's mode part says it, and the message only what to type.
+func TestAppReplaceSaysItOnce(t *testing.T) {
+	s := startSim(t, make([]byte, 16), "default", mmap.ReadWrite, Options{})
+	s.keys(tcell.NewEventKey(tcell.KeyRune, 'r', tcell.ModAlt))
+	s.waitFor("type two hex digits")
+	if got := lastLine(s.screen()); strings.Count(got, "replace") != 1 {
+		t.Errorf("status bar %q, want \"replace\" once", got)
+	}
+}
