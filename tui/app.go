@@ -97,7 +97,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		AddItem(a.changes, 0, 0, false).
 		AddItem(a.status, 1, 0, false).
 		AddItem(a.prompt, 0, 0, false)
-	a.help = tview.NewTextView().SetText(helpText(km)).SetWrap(false)
+	a.help = newHelpView(helpText(km))
 	a.help.SetBorder(true).SetTitle(fmt.Sprintf(" %s keys · %s closes ", km.Preset(), a.cancelKey()))
 	a.marks = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(true)
 	a.marks.SetBorder(true).SetTitle(" bookmarks ")

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -975,5 +977,32 @@ func TestAppReplaceSaysItOnce(t *testing.T) {
 	s.waitFor("type two hex digits")
 	if got := lastLine(s.screen()); strings.Count(got, "replace") != 1 {
 		t.Errorf("status bar %q, want \"replace\" once", got)
+	}
+}
+
+// TestAppHelpWraps checks that the help overlay wraps its long lines to its width, whatever the
+// terminal's: no line is wider than the overlay, and no word is lost.
+func TestAppHelpWraps(t *testing.T) {
+	for _, width := range []int{60, 90, 120, 200} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			s := startSim(t, make([]byte, 64), "default", mmap.ReadWrite, Options{})
+			s.onUIDraw(func() { s.sim.SetSize(width, 40) })
+			s.keys(key(tcell.KeyF1))
+			s.waitFor("default keys · Esc closes")
+			var text string
+			var inner int
+			s.onUI(func() {
+				text = s.a.help.GetText(true)
+				_, _, inner, _ = s.a.help.GetInnerRect()
+			})
+			for line := range strings.SplitSeq(text, "\n") {
+				if utf8.RuneCountInString(line) > inner {
+					t.Errorf("the help line %q is wider than the overlay's %d columns", line, inner)
+				}
+			}
+			if got, want := strings.Fields(text), strings.Fields(helpText(s.a.km)); !slices.Equal(got, want) {
+				t.Errorf("the wrapped help has other words than the help:\n%s", text)
+			}
+		})
 	}
 }

@@ -106,7 +106,7 @@ func commandHelp() string {
 		if len(c.names) > 1 {
 			help += fmt.Sprintf(" (also %s)", strings.Join(c.names[1:], ", "))
 		}
-		fmt.Fprintf(&sb, "  %-14s %s\n", c.usage(), help)
+		fmt.Fprintf(&sb, "  %-14s  %s\n", c.usage(), help)
 	}
 	return sb.String()
 }

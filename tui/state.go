@@ -25,7 +25,7 @@ type widgets struct {
 	status    *hexview.StatusBar
 	prompt    *tview.InputField
 	inspector *tview.TextView
-	help      *tview.TextView
+	help      *helpView
 	marks     *tview.List
 	changes   *tview.List
 }
