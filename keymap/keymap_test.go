@@ -51,7 +51,7 @@ func TestActionsAreUniqueAndDescribed(t *testing.T) {
 			t.Errorf("action %s: group %q, description %q; want both", a.Name, a.Group, a.Description)
 		}
 	}
-	if got, want := len(seen), 41; got != want {
+	if got, want := len(seen), 43; got != want {
 		t.Errorf("%d actions, want %d (the names agreed in ACTIONS.md)", got, want)
 	}
 }
@@ -90,8 +90,9 @@ func TestPresetKeys(t *testing.T) {
 		{"vim", "Ctrl-B", "page.up", 0},
 		{"vim", "/", "search.forward", 0},
 		{"vim", "?", "search.backward", 0},
-		{"vim", "n", "search.next", 0},
-		{"vim", "N", "search.prev", 0},
+		{"vim", "n", "search.repeat", 0},
+		{"vim", "N", "search.repeat-reverse", 0},
+		{"vim", "F3", "search.next", 0},
 		{"vim", "u", "edit.undo", 0},
 		{"vim", "Ctrl-R", "edit.redo", 0},
 		{"vim", "r", "edit.replace-byte", 0},

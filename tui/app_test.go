@@ -1006,3 +1006,38 @@ func TestAppHelpWraps(t *testing.T) {
 		})
 	}
 }
+
+// TestAppSearchDirections checks where searching goes: a new search from a match moves on to
+// the next one, as vim's / does; in the default preset next is forward and previous backward
+// whatever the last search's direction; vim's n repeats the last direction and N reverses it.
+func TestAppSearchDirections(t *testing.T) {
+	data := make([]byte, 64)
+	for _, off := range []int{0x10, 0x20, 0x30} {
+		copy(data[off:], "ab")
+	}
+	shiftF3 := tcell.NewEventKey(tcell.KeyF3, 0, tcell.ModShift)
+
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
+	s.prompt(key(tcell.KeyCtrlR), "search back", "t:ab")
+	s.waitFor(`"ab" at 0x30 (search wrapped past the start)`)
+	s.keys(key(tcell.KeyF3))
+	s.waitFor(`"ab" at 0x10 (search wrapped past the end)`)
+	s.keys(key(tcell.KeyF3))
+	s.waitFor(`"ab" at 0x20`)
+	s.keys(shiftF3)
+	s.waitFor(`"ab" at 0x10`)
+	s.prompt(key(tcell.KeyCtrlF), "search hex", "t:ab")
+	s.waitFor(`"ab" at 0x20`)
+
+	v := startSim(t, data, "vim", mmap.ReadWrite, Options{})
+	v.typeText("?t:ab")
+	v.keys(key(tcell.KeyEnter))
+	v.waitFor(`"ab" at 0x30 (search wrapped past the start)`)
+	v.typeText("n")
+	v.waitFor(`"ab" at 0x20`)
+	v.typeText("N")
+	v.waitFor(`"ab" at 0x30`)
+	v.typeText("/t:ab")
+	v.keys(key(tcell.KeyEnter))
+	v.waitFor(`"ab" at 0x10 (search wrapped past the end)`)
+}
