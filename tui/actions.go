@@ -259,8 +259,9 @@ func parseSearch(text string, column editor.Column) (editor.Pattern, error) {
 	if column == editor.TextColumn {
 		return editor.TextPattern(text, false)
 	}
-	if p, err := editor.ParseHexPattern(text); err == nil {
-		return p, nil
+	// Wildcards alone are meant as hex, not as text to search for: say what is wrong with them.
+	if p, err := editor.ParseHexPattern(text); err == nil || errors.Is(err, editor.ErrOnlyWildcards) {
+		return p, err
 	}
 	return editor.TextPattern(text, false)
 }

@@ -55,6 +55,7 @@ func TestParseSearch(t *testing.T) {
 		{"u:Hi", editor.HexColumn, `UTF-16 "Hi"`, false},
 		{"ui:Hi", editor.HexColumn, `UTF-16 "Hi" (ignore case)`, false},
 		{"x:zz", editor.HexColumn, "", true},
+		{"??", editor.HexColumn, "", true},
 		{"", editor.TextColumn, "", true},
 	}
 	for _, tt := range tests {
@@ -1040,4 +1041,16 @@ func TestAppSearchDirections(t *testing.T) {
 	v.typeText("/t:ab")
 	v.keys(key(tcell.KeyEnter))
 	v.waitFor(`"ab" at 0x10 (search wrapped past the end)`)
+}
+
+// TestAppSearchOnlyWildcards checks that ?? alone in the hex column is refused as wildcards
+// with nothing to find, as x:?? is, rather than searched for as text.
+func TestAppSearchOnlyWildcards(t *testing.T) {
+	s := startSim(t, make([]byte, 64), "default", mmap.ReadWrite, Options{})
+	for _, text := range []string{"x:??", "??", "?? ??"} {
+		s.prompt(key(tcell.KeyCtrlF), "search hex", text)
+		s.waitFor(fmt.Sprintf("hex pattern %q: only ?? wildcards: give at least one byte", strings.TrimPrefix(text, "x:")))
+		s.keys(key(tcell.KeyRight))
+		s.waitForNot("wildcards")
+	}
 }
