@@ -126,13 +126,13 @@ func (a *app) gotoPrompt() error {
 }
 
 func (a *app) fillPrompt() error {
-	if !a.ed.Writable() {
-		return editor.ErrReadOnly
+	switch err := a.ed.CheckFill(); {
+	case errors.Is(err, editor.ErrNoSelection):
+		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
+	case err != nil:
+		return err
 	}
 	sel := a.ed.Selection()
-	if sel.Empty() {
-		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
-	}
 	a.ask(fmt.Sprintf("fill %s: ", byteconv.Count(sel.Len(), "byte")), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
 	return nil
 }
