@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mmhex/mmhex/editor"
@@ -275,11 +276,29 @@ func (a *app) setBookmark() error {
 		}
 	}
 	a.ask("bookmark name: ", fmt.Sprintf("optional; Enter sets the bookmark at 0x%X", a.ed.Cursor()), func(name string) error {
-		a.ed.ToggleBookmark(strings.TrimSpace(name))
-		a.say(fmt.Sprintf("bookmark set at 0x%X (%s lists them)", a.ed.Cursor(), a.keyFor("bookmark.list")))
+		a.mark(strings.TrimSpace(name))
 		return nil
 	})
 	return nil
+}
+
+// mark sets, renames or removes the bookmark at the cursor, as Editor.ToggleBookmark does, and
+// says which it did.
+func (a *app) mark(name string) {
+	cursor := a.ed.Cursor()
+	had := slices.ContainsFunc(a.ed.Bookmarks(), func(b editor.Bookmark) bool { return b.Offset == cursor })
+	switch now := a.ed.ToggleBookmark(name); {
+	case !now && had:
+		a.say(fmt.Sprintf("bookmark at 0x%X removed", cursor))
+	case !now:
+		a.fail(editor.ErrEmpty)
+	case had:
+		a.say(fmt.Sprintf("bookmark at 0x%X renamed %q", cursor, name))
+	case name != "":
+		a.say(fmt.Sprintf("bookmark set at 0x%X, named %q (%s lists them)", cursor, name, a.keyFor("bookmark.list")))
+	default:
+		a.say(fmt.Sprintf("bookmark set at 0x%X (%s lists them)", cursor, a.keyFor("bookmark.list")))
+	}
 }
 
 func (a *app) jumpBookmark(jump func() (editor.Bookmark, error)) error {

@@ -64,7 +64,7 @@ func init() {
 		{names: []string{"fill"}, args: "HEX", help: "Fill the selection with hex bytes, repeated",
 			run: (*app).fill},
 		{names: []string{"mark", "bookmark"}, args: "[NAME]", help: "Set, rename or remove the bookmark at the cursor",
-			run: func(a *app, arg string) error { a.ed.ToggleBookmark(arg); return nil }},
+			run: func(a *app, arg string) error { a.mark(arg); return nil }},
 		{names: []string{"help"}, help: "Show this help",
 			run: func(a *app, _ string) error { a.showOverlay(pageHelp); return nil }},
 	}

@@ -262,8 +262,17 @@ func TestAppBookmarks(t *testing.T) {
 			set(0x10, "")
 			set(0x40, "hdr")
 			s.command(open, "mark") // again on the same byte: removes it
+			s.waitFor("bookmark at 0x40 removed")
 			goTo(0x80)
-			s.command(open, "mark tail")
+			s.command(open, "mark")
+			s.waitFor("bookmark set at 0x80 (")
+			s.command(open, "mark tail") // again with a name: renames it
+			s.waitFor(`bookmark at 0x80 renamed "tail"`)
+			goTo(0x90)
+			s.command(open, "mark end")
+			s.waitFor(`bookmark set at 0x90, named "end"`)
+			s.command(open, "mark")
+			s.waitFor("bookmark at 0x90 removed")
 			goTo(0)
 
 			for _, step := range []struct {
