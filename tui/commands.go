@@ -49,7 +49,7 @@ func init() {
 			run: func(a *app, _ string) error { return a.flush() }},
 		{names: []string{"q", "quit"}, help: "Quit, flushing the edits",
 			run: func(a *app, _ string) error { a.tv.Stop(); return nil }},
-		{names: []string{"wq", "x", "exit"}, help: "Flush the edits and quit",
+		{names: []string{"wq", "x", "exit", "wq!"}, help: "Flush the edits and quit",
 			run: func(a *app, _ string) error { a.tv.Stop(); return nil }},
 		{names: []string{"q!"}, quiet: true, help: "Refused: edits are written as you type; undo them instead",
 			run: func(a *app, _ string) error {
@@ -118,7 +118,9 @@ func (a *app) commandPrompt() error {
 
 // command runs a line of the command line: a command of the table, or an offset to go to.
 func (a *app) command(line string) error {
-	line = strings.TrimSpace(line)
+	// A vim user types the colon out of habit after the default preset's key: it means nothing
+	// more.
+	line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), ":"))
 	if line == "" {
 		return nil
 	}

@@ -99,3 +99,25 @@ func TestAppCommandAliases(t *testing.T) {
 		t.Errorf("exit: %v", err)
 	}
 }
+
+// TestAppQuitCommands checks that each way vim users quit works, typed with or without the
+// colon after the default preset's key, and flushes on the way out.
+func TestAppQuitCommands(t *testing.T) {
+	for _, line := range []string{"wq!", ":wq!", "x", ":x", "quit", ":quit", "exit", ":q"} {
+		t.Run(line, func(t *testing.T) {
+			s := startSim(t, make([]byte, 16), "default", mmap.ReadWrite, Options{})
+			s.keys(key(tcell.KeyInsert))
+			s.waitFor("EDIT")
+			s.typeText("ab")
+			s.waitFor("1 unflushed")
+			s.command(key(tcell.KeyCtrlE), line)
+			out, err := s.quit()
+			if err != nil || !strings.Contains(out, "flushed 1 changed byte") {
+				t.Errorf("%s: error %v, printed %q; want it to quit and flush the byte", line, err, out)
+			}
+		})
+	}
+	s := startSim(t, make([]byte, 16), "default", mmap.ReadWrite, Options{})
+	s.command(key(tcell.KeyCtrlE), ":w")
+	s.waitFor("nothing to flush")
+}
