@@ -439,6 +439,11 @@ func TestPatchXxdEditedDump(t *testing.T) {
 	if err := os.WriteFile(dumpPath, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dry := runCLI(t, "", "patch", path, "--xxd", dumpPath, "--dry-run")
+	// The lines that change (rows 0, 3 and 4), not the 13 lines read.
+	if want := "dry run: 3 dump lines of 13 would change 3 bytes in 2 runs of "; dry.code != 0 || !strings.Contains(dry.errOut, want) {
+		t.Errorf("dry run: exit %d, stderr %q; want it to say %q", dry.code, dry.errOut, want)
+	}
 	r := runCLI(t, "", "patch", path, "--xxd", dumpPath)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.errOut)
@@ -450,8 +455,8 @@ func TestPatchXxdEditedDump(t *testing.T) {
 	if r.out != wantOut {
 		t.Errorf("stdout\n%s\nwant\n%s", r.out, wantOut)
 	}
-	// 100 bytes in rows of 8: the summary counts the dump's 13 lines, not 13 "patches".
-	if want := "3 bytes in 2 runs changed by 13 dump lines"; !strings.Contains(r.errOut, want) {
+	// 100 bytes in rows of 8: the summary counts the dump's lines that change, of 13.
+	if want := "3 bytes in 2 runs changed by 3 dump lines of 13"; !strings.Contains(r.errOut, want) {
 		t.Errorf("stderr %q, want it to say %q", r.errOut, want)
 	}
 }
