@@ -1054,17 +1054,3 @@ func TestAppSearchOnlyWildcards(t *testing.T) {
 		s.waitForNot("wildcards")
 	}
 }
-
-// TestAppFillTooLargeRefusedFirst checks that fill refuses a selection too large for it before
-// it asks for the pattern, not after.
-func TestAppFillTooLargeRefusedFirst(t *testing.T) {
-	m, _ := openSparse(t, 300<<20, 0, "x")
-	s := runSim(t, m, loadKeys(t, "default", ""), Options{})
-	s.keys(key(tcell.KeyCtrlT), tcell.NewEventKey(tcell.KeyEnd, 0, tcell.ModCtrl), key(tcell.KeyCtrlT))
-	s.waitFor("selected 314572800 bytes at 0x0")
-	s.keys(key(tcell.KeyCtrlL))
-	s.waitFor("too large: a fill of 314572800 bytes")
-	if strings.Contains(s.screen(), "fill 314572800 bytes: ") {
-		t.Errorf("fill asked for its pattern:\n%s", s.screen())
-	}
-}
