@@ -155,7 +155,7 @@ func (tm *tmux) exited() (int, string) {
 	}
 }
 
-// copySample copies testdata/sample.bin to a temporary file.
+// copySample writes the sample file to a temporary file.
 func copySample(t *testing.T) (string, []byte) {
 	t.Helper()
 	data := testdir.Sample(t)

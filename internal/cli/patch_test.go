@@ -65,16 +65,6 @@ func seededBytes(seed uint64, n int) []byte {
 	return b
 }
 
-// sampleBin returns testdata/sample.bin, or random bytes while it is missing.
-func sampleBin(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile(testdir.Data(t, "sample.bin"))
-	if err != nil {
-		return seededBytes(42, 4096)
-	}
-	return b
-}
-
 func TestPatchClassicExample(t *testing.T) {
 	path := patchTestFile(t, "data.bin", make([]byte, 32))
 	r := runCLI(t, "", "patch", path, "0", "i32le:999", "4", "i32le:666", "16", "i32le:999")
@@ -222,7 +212,7 @@ func TestPatchDryRunWritesNothing(t *testing.T) {
 // TestPatchUndoFileRestoresExactly patches a copy of sample.bin from a script with an undo
 // file, reverts with the undo file, and compares with the original; a second revert is refused.
 func TestPatchUndoFileRestoresExactly(t *testing.T) {
-	original := sampleBin(t)
+	original := testdir.Sample(t)
 	path := patchTestFile(t, "sample.bin", original)
 	dir := testdir.New(t)
 	script := filepath.Join(dir, "p.txt")
@@ -399,7 +389,7 @@ func TestPatchPrintsLongRunsShort(t *testing.T) {
 // TestPatchXxdUnchangedDumpWritesNothing dumps sample.bin, patches it with the dump as is, and
 // checks that nothing was written: no output, and the modification time is unchanged.
 func TestPatchXxdUnchangedDumpWritesNothing(t *testing.T) {
-	path := patchTestFile(t, "sample.bin", sampleBin(t))
+	path := patchTestFile(t, "sample.bin", testdir.Sample(t))
 	d := runCLI(t, "", "dump", path)
 	if d.code != 0 {
 		t.Fatalf("dump: exit %d: %s", d.code, d.errOut)
@@ -420,7 +410,7 @@ func TestPatchXxdUnchangedDumpWritesNothing(t *testing.T) {
 // TestPatchXxdEditedDump edits bytes in the hex column of a dump and checks that exactly those
 // bytes change, and that each changed run is reported.
 func TestPatchXxdEditedDump(t *testing.T) {
-	original := sampleBin(t)
+	original := testdir.Sample(t)
 	path := patchTestFile(t, "sample.bin", original)
 	d := runCLI(t, "", "dump", path, "--offset", "0x30", "--length", "100", "--cols", "8", "--group", "1")
 	if d.code != 0 {
@@ -476,7 +466,7 @@ func TestPatchXxdAcceptsXxdOutput(t *testing.T) {
 	if err != nil {
 		t.Skip("xxd is not installed; CI installs it")
 	}
-	original := sampleBin(t)
+	original := testdir.Sample(t)
 	path := patchTestFile(t, "sample.bin", original)
 	out, err := exec.Command(xxd, "-s", "0x200", "-l", "64", path).Output()
 	if err != nil {
