@@ -64,7 +64,10 @@ func runEditor(args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
+	switch {
+	case len(rest) > 0 && t.name != "":
+		return usageErrorf("-n %s and %q: -n NAME opens a named mapping instead of a FILE, so give one or the other (see 'mmhex --help')", t.name, rest[0])
+	case len(rest) > 0:
 		return usageErrorf("unexpected %q: mmhex opens one FILE at a time (see 'mmhex --help')", rest[0])
 	}
 	if *cols < 0 || *cols > tui.MaxCols {
