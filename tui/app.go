@@ -66,6 +66,7 @@ const (
 // New makes the app over ed, with the keys of km; its Run method shows it.
 func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 	a := &app{ed: ed, km: km, opts: opts}
+	a.cols = opts.Cols
 	a.keys, a.tv, a.live = km.NewResolver(), tview.NewApplication(), opts.Live
 	a.singleKey = map[string]string{}
 	for _, action := range keymap.Actions() {
@@ -112,6 +113,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		a.screen = screen
 		a.fitInspector(screen)
 		a.fitChanges(screen)
+		a.checkCols(screen)
 		a.refresh()
 		// A message too long for one line takes a few rows, so that it can be read.
 		width, _ := screen.Size()

@@ -1054,3 +1054,20 @@ func TestAppSearchOnlyWildcards(t *testing.T) {
 		s.waitForNot("wildcards")
 	}
 }
+
+// TestAppColsTooWide checks that bytes per row asked for that do not fit the terminal are said
+// to fall short, with the number shown, once, and that a width that fits them says nothing.
+func TestAppColsTooWide(t *testing.T) {
+	s := startSim(t, make([]byte, 256), "default", mmap.ReadWrite, Options{Cols: 32})
+	s.waitFor("32 bytes per row do not fit 120 columns: showing 16; widen the terminal, or set cols=N")
+	s.waitFor("00000010 │")
+	s.keys(key(tcell.KeyRight))
+	s.waitForNot("do not fit")
+	s.onUIDraw(func() { s.sim.SetSize(200, 40) })
+	s.waitFor("00000020 │")
+	if strings.Contains(s.screen(), "do not fit") {
+		t.Errorf("32 bytes per row fit 200 columns, yet:\n%s", s.screen())
+	}
+	s.command(key(tcell.KeyCtrlE), "set cols=64")
+	s.waitFor("64 bytes per row do not fit 200 columns: showing 32")
+}

@@ -151,6 +151,7 @@ func (a *app) set(arg string) error {
 		if err != nil || n < 0 || n > MaxCols {
 			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", MaxCols)
 		}
+		a.cols, a.colsShown = n, 0
 		a.view.SetColumns(n)
 		return nil
 	}

@@ -58,6 +58,28 @@ func inspectorText(ed *editor.Editor, cursor int64) string {
 	return single.String() + "─ little-endian ─\n" + little.String() + "─ big-endian ─\n" + big.String()
 }
 
+// checkCols says so when the bytes per row asked for do not fit the terminal and fewer are
+// shown: once for each number shown, not at every frame.
+func (a *app) checkCols(screen tcell.Screen) {
+	// The view's own rectangle is laid out during the draw that follows: take the screen's.
+	width, height := screen.Size()
+	if a.inspectorOn && width >= minInspectorScreen {
+		width -= inspectorWidth
+	}
+	if a.cols == 0 || width <= 0 {
+		return
+	}
+	shown, _ := a.view.Geometry(width, height)
+	switch {
+	case shown >= a.cols:
+		a.colsShown = 0
+	case shown != a.colsShown:
+		a.colsShown = shown
+		a.fail(fmt.Errorf("%d bytes per row do not fit %d columns: showing %d; widen the terminal, or %s", a.cols, width, shown,
+			"set cols=N on the command line"))
+	}
+}
+
 // showOverlay shows the help or the bookmark list over the editor.
 func (a *app) showOverlay(page string) {
 	a.overlay = page

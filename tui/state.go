@@ -51,8 +51,13 @@ type messages struct {
 	searching string
 }
 
-// panels is which of the panels and overlays beside the bytes are shown.
+// panels is which of the panels and overlays beside the bytes are shown, and how wide the rows
+// are asked to be.
 type panels struct {
+	// cols is the bytes per row asked for (--cols, set cols=N); 0 fits the terminal.
+	cols int
+	// colsShown is the bytes per row last said to fall short of cols; 0 when none was.
+	colsShown int
 	overlay string // the page shown over the editor: "", pageHelp or pageMarks
 	// inspectorOn is true while the data inspector panel is shown.
 	inspectorOn bool

@@ -49,7 +49,7 @@ func runEditor(args []string, io stdio) error {
 	readOnly := fs.BoolP("read-only", "r", false, "open read-only: edit mode and every write are refused")
 	fs.StringP("name", "n", "", "open the named shared-memory mapping `NAME` instead of a file")
 	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
-	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
+	cols := fs.Int("cols", 0, "`N` bytes per row, at most what fits the terminal (default: fit it, 16 when it fits)")
 	watchFile := fs.Bool("watch", false, "live mode for FILE: show the changes other processes make to it")
 	interval := fs.Duration("interval", live.DefaultInterval, "live mode compares the bytes every `D` (at least 1ms)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
