@@ -79,7 +79,8 @@ var presets = map[string]preset{
 		"edit.undo":         {"u"},
 		"edit.redo":         {"Ctrl-R"},
 		"edit.fill":         {"s"},
-		"edit.paste":        {"p", "P"},
+		// P (paste before the cursor) is left unbound: overwriting has no before.
+		"edit.paste": {"p"},
 		// The keys a vim user tries first to insert or delete, so they learn why they cannot.
 		"edit.insert":     {"a", "o", "O"},
 		"edit.delete":     {"x", "X", "d d", "Delete"},

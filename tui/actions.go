@@ -24,7 +24,7 @@ func init() {
 		"cursor.row-start":      func(a *app) error { a.ed.RowStart(); return nil },
 		"cursor.row-end":        func(a *app) error { a.ed.RowEnd(); return nil },
 		"cursor.file-start":     func(a *app) error { a.ed.FileStart(); return nil },
-		"cursor.file-end":       func(a *app) error { a.ed.FileEnd(); return nil },
+		"cursor.file-end":       (*app).fileEnd,
 		"cursor.next-group":     func(a *app) error { a.ed.NextGroup(int64(a.count)); return nil },
 		"cursor.prev-group":     func(a *app) error { a.ed.PrevGroup(int64(a.count)); return nil },
 		"page.up":               func(a *app) error { a.ed.MovePages(-int64(a.count)); return nil },
@@ -61,6 +61,16 @@ func init() {
 		"live.pause":            (*app).togglePause,
 		"changes.toggle":        (*app).toggleChanges,
 	}
+}
+
+// fileEnd goes to the last byte, or, after a count, to the byte at that offset (vim's 10G, as
+// bvi reads it: a hex editor's lines are bytes).
+func (a *app) fileEnd() error {
+	if a.counted == 0 {
+		a.ed.FileEnd()
+		return nil
+	}
+	return a.ed.Goto(fmt.Sprint(a.counted))
 }
 
 // repeat runs fn count times, stopping at the first error, and says what it did.

@@ -286,7 +286,7 @@ func (a *app) onKey(name string) {
 	case keymap.Unbound:
 		a.fail(fmt.Errorf("%s is not bound to anything (%s shows the keys)", res.Keys, a.keyFor("help.toggle")))
 	case keymap.Matched:
-		a.count = res.Times()
+		a.count, a.counted = res.Times(), res.Count
 		if err := actionTable[res.Action](a); err != nil {
 			a.fail(err)
 		}

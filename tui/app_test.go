@@ -1071,3 +1071,17 @@ func TestAppColsTooWide(t *testing.T) {
 	s.command(key(tcell.KeyCtrlE), "set cols=64")
 	s.waitFor("64 bytes per row do not fit 200 columns: showing 32")
 }
+
+// TestAppVimCountBeforeG checks vim's G: alone it goes to the last byte, after a count to the
+// byte at that decimal offset, as bvi does; P is unbound, and says so, rather than paste as p.
+func TestAppVimCountBeforeG(t *testing.T) {
+	s := startSim(t, make([]byte, 4096), "vim", mmap.ReadWrite, Options{})
+	s.typeText("100G")
+	s.waitFor("hex  0x64 (100) / 4096")
+	s.typeText("G")
+	s.waitFor("hex  0xFFF (4095) / 4096")
+	s.typeText("5000G")
+	s.waitFor("past the end")
+	s.typeText("P")
+	s.waitFor("P is not bound to anything")
+}

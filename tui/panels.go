@@ -236,7 +236,7 @@ Live mode (mmhex -n NAME, or mmhex --watch FILE)
 `, watch.ScanRate>>20, firstKey(km, "changes.toggle"), byteconv.FormatSizeUnit(live.Window), byteconv.FormatSizeUnit(live.Window),
 		firstKey(km, "mode.view"), firstKey(km, "live.pause"))
 	if km.Preset() == "vim" {
-		sb.WriteString("\nA number typed before a key repeats it: 5 j moves down five rows.\n")
+		sb.WriteString("\nA number typed before a key repeats it: 5 j moves down five rows. Before G it is the byte offset to go to, in decimal: 100 G goes to offset 100 (0x64), as in bvi.\n")
 	}
 	return sb.String()
 }

@@ -36,6 +36,9 @@ type input struct {
 	keys *keymap.Resolver
 	// count is how many times the action being run should act (a vim count), at least 1.
 	count int
+	// counted is the count typed before the action being run, 0 when none was: a count before
+	// cursor.file-end is the offset to go to.
+	counted int
 	// pending is the start of a key sequence or count, shown in the status bar.
 	pending string
 	// promptDone receives the prompt's text when the user presses Enter; nil while the prompt
@@ -58,7 +61,7 @@ type panels struct {
 	cols int
 	// colsShown is the bytes per row last said to fall short of cols; 0 when none was.
 	colsShown int
-	overlay string // the page shown over the editor: "", pageHelp or pageMarks
+	overlay   string // the page shown over the editor: "", pageHelp or pageMarks
 	// inspectorOn is true while the data inspector panel is shown.
 	inspectorOn bool
 }
