@@ -100,8 +100,27 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 	if errors.Is(err, pflag.ErrHelp) {
 		return err // pflag has printed the usage
 	}
+	var invalid *pflag.InvalidValueError
+	if errors.As(err, &invalid) {
+		// pflag's text ends in the parser's ("strconv.ParseInt: parsing …"): say what to give.
+		return usageErrorf("--%s %q: %s (see '%s --help')", invalid.GetFlag().Name, invalid.GetValue(),
+			flagValueWanted(invalid.GetFlag().Value.Type()), fs.Name())
+	}
 	if err != nil {
 		return usageErrorf("%w (see '%s --help')", err, fs.Name())
 	}
 	return nil
+}
+
+// flagValueWanted says what a flag of a pflag value type takes.
+func flagValueWanted(typ string) string {
+	switch typ {
+	case "int", "int64", "uint", "uint64":
+		return "give a whole number, such as 16"
+	case "duration":
+		return "give a duration with its unit, such as 50ms, 2s or 1m (units: ns, us, ms, s, m, h)"
+	case "bool":
+		return "give true or false"
+	}
+	return "not a valid " + typ
 }

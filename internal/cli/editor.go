@@ -50,7 +50,7 @@ func runEditor(args []string, io stdio) error {
 	readOnly := fs.BoolP("read-only", "r", false, "open read-only: edit mode and every write are refused")
 	fs.StringP("name", "n", "", "open the named shared-memory mapping `NAME` instead of a file")
 	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
-	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
+	cols := fs.Int("cols", 0, "`N` bytes per row, at most what fits the terminal (default: fit it, 16 when it fits)")
 	watchFile := fs.Bool("watch", false, "live mode for FILE: show the changes other processes make to it")
 	interval := fs.Duration("interval", live.DefaultInterval, "live mode compares the bytes every `D` (at least 1ms)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -65,7 +65,10 @@ func runEditor(args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
+	switch {
+	case len(rest) > 0 && t.name != "":
+		return usageErrorf("-n %s and %q: -n NAME opens a named mapping instead of a FILE, so give one or the other (see 'mmhex --help')", t.name, rest[0])
+	case len(rest) > 0:
 		return usageErrorf("unexpected %q: mmhex opens one FILE at a time (see 'mmhex --help')", rest[0])
 	}
 	if *cols < 0 || *cols > tui.MaxCols {

@@ -100,6 +100,8 @@ func (t target) explain(err error, mode mmap.Mode) error {
 		return sentence("no named mapping %q%s", t.name, existingNamesHint())
 	case errors.Is(err, fs.ErrNotExist):
 		return sentence("%s: no such file: check the path", t.path)
+	case errors.Is(err, mmap.ErrBusy):
+		return sentence("%s is a running program, which the system does not let anyone write: stop it first, or patch a copy", t)
 	case errors.Is(err, fs.ErrPermission) && mode == mmap.ReadWrite:
 		return sentence("%s: permission denied for writing: open it read-only with -r, or change its permissions", t)
 	case errors.Is(err, fs.ErrPermission):
