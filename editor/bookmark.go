@@ -22,7 +22,7 @@ func (b Bookmark) String() string {
 }
 
 // ErrNoBookmarks refuses to jump when there are no bookmarks.
-var ErrNoBookmarks = errors.New("editor: no bookmarks (set one at the cursor first)")
+var ErrNoBookmarks = errors.New("no bookmarks (set one at the cursor first)")
 
 // ToggleBookmark sets a bookmark named name at the cursor, or, when the cursor holds one already
 // and name is empty, removes it. A name given for a bookmarked offset renames it. It reports

@@ -2,6 +2,10 @@
 // selection, in-place writes through the mapping with their undo and redo history, the set of
 // unflushed ranges, goto, search, bookmarks and the data inspector's decoding. It knows nothing of
 // terminals: the widget draws from the plain ViewState snapshot the editor hands out.
+//
+// Its errors are sentences for the person at the keys, and they carry no package prefix: the app
+// shows them as they are, in the status bar, where the editor is the app's own voice. An error of
+// the storage beneath keeps its own prefix inside the sentence that wraps it.
 package editor
 
 import (
@@ -35,19 +39,19 @@ type Storage interface {
 // Errors callers tell apart with errors.Is.
 var (
 	// ErrReadOnly refuses edit mode and every write on a read-only mapping.
-	ErrReadOnly = errors.New("editor: the mapping is open read-only, so its bytes cannot be changed")
+	ErrReadOnly = errors.New("the mapping is open read-only, so its bytes cannot be changed")
 	// ErrFixedSize refuses inserting and deleting bytes.
 	ErrFixedSize = errors.New("a memory mapping has a fixed size: bytes can be overwritten (edit mode, fill, paste) but not inserted or deleted")
 	// ErrNotEditMode refuses typed input outside edit mode.
-	ErrNotEditMode = errors.New("editor: not in edit mode")
+	ErrNotEditMode = errors.New("not in edit mode")
 	// ErrEmpty refuses cursor-based edits on an empty mapping.
-	ErrEmpty = errors.New("editor: the mapping is empty")
+	ErrEmpty = errors.New("the mapping is empty")
 	// ErrNoSelection refuses fill and copy when nothing is selected.
-	ErrNoSelection = errors.New("editor: nothing is selected (start a selection first)")
+	ErrNoSelection = errors.New("nothing is selected (start a selection first)")
 	// ErrRegisterEmpty refuses paste before anything was copied.
-	ErrRegisterEmpty = errors.New("editor: nothing to paste (copy a selection first)")
+	ErrRegisterEmpty = errors.New("nothing to paste (copy a selection first)")
 	// ErrTooLarge refuses an action whose copy or undo record would not fit in memory comfortably.
-	ErrTooLarge = errors.New("editor: too large")
+	ErrTooLarge = errors.New("too large")
 )
 
 // GroupSize is the number of bytes cursor.next-group and cursor.prev-group step over; the view
@@ -62,8 +66,6 @@ const (
 	maxActionBytes = 256 << 20
 	// maxCopyBytes bounds a copy: it lives in memory and travels to the terminal as OSC 52.
 	maxCopyBytes = 64 << 20
-	// foreignLifetime is how long bytes another process changed stay highlighted.
-	foreignLifetime = 2 * time.Second
 )
 
 // Editor is one editing session over a Storage. Its methods are safe for concurrent use: one
@@ -95,7 +97,8 @@ type Editor struct {
 	foreign   []Highlight
 	search    searchState
 
-	disk onDisk
+	disk    onDisk
+	replace Replace
 }
 
 // New returns an editor over st in view mode with the cursor at offset 0.
@@ -168,6 +171,14 @@ func (e *Editor) viewState(rows, cols int) ViewState {
 // pageBytes is the number of bytes on one screen.
 func (e *Editor) pageBytes() int64 { return int64(e.rows) * int64(e.cols) }
 
+// Visible returns the bytes on screen: the page the view last reported to ViewState, from the
+// top row. Live mode diffs them first.
+func (e *Editor) Visible() Range {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Range{e.top, min(e.size, e.top+e.pageBytes())}
+}
+
 // scrollToCursor moves top, a multiple of the row width, by as little as keeps the cursor visible.
 func (e *Editor) scrollToCursor() {
 	cols := int64(e.cols)
@@ -213,6 +224,8 @@ type Status struct {
 	Current int64
 	// Replaced is true when, at the last look, the file's path named another file or none.
 	Replaced bool
+	// Replace is the replace waiting for its byte, if any.
+	Replace Replace
 }
 
 // Status returns a snapshot for the status bar.
@@ -233,6 +246,7 @@ func (e *Editor) Status() Status {
 		Searching:  e.search.cancel != nil,
 		Current:    e.disk.current,
 		Replaced:   e.disk.replaced,
+		Replace:    e.replace,
 	}
 }
 
@@ -444,6 +458,10 @@ func (e *Editor) ToggleMode() error {
 func (e *Editor) TypeHex(r rune) (bool, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.typeHex(r)
+}
+
+func (e *Editor) typeHex(r rune) (bool, error) {
 	d, ok := byteconv.HexDigit(r)
 	if !ok {
 		return false, nil
@@ -475,6 +493,10 @@ func (e *Editor) TypeHex(r rune) (bool, error) {
 func (e *Editor) TypeText(r rune) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.typeText(r)
+}
+
+func (e *Editor) typeText(r rune) error {
 	if err := e.checkTyping(); err != nil {
 		return err
 	}
@@ -520,6 +542,10 @@ func (e *Editor) advance(n int64) {
 func (e *Editor) ReplaceByte(b byte) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.replaceByte(b)
+}
+
+func (e *Editor) replaceByte(b byte) error {
 	if err := e.checkWritable(); err != nil {
 		return err
 	}
@@ -532,10 +558,10 @@ func (e *Editor) ReplaceByte(b byte) error {
 }
 
 // Insert refuses: a mapping cannot grow. The error says what to do instead.
-func (e *Editor) Insert() error { return fmt.Errorf("editor: cannot insert: %w", ErrFixedSize) }
+func (e *Editor) Insert() error { return fmt.Errorf("cannot insert: %w", ErrFixedSize) }
 
 // Delete refuses: a mapping cannot shrink. The error says what to do instead.
-func (e *Editor) Delete() error { return fmt.Errorf("editor: cannot delete: %w", ErrFixedSize) }
+func (e *Editor) Delete() error { return fmt.Errorf("cannot delete: %w", ErrFixedSize) }
 
 // read fills p from off, wrapping a storage failure. Bytes past the end of a file that shrank
 // are refused with ErrGone; when a read fails, the size is looked at again, since a truncation
@@ -551,7 +577,7 @@ func (e *Editor) read(p []byte, off int64) error {
 				return gone
 			}
 		}
-		return fmt.Errorf("editor: read %d bytes at 0x%X: %w", len(p), off, err)
+		return fmt.Errorf("read %d bytes at 0x%X: %w", len(p), off, err)
 	}
 	return nil
 }

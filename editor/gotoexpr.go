@@ -30,23 +30,23 @@ import (
 func ParseOffset(expr string, cursor, size int64) (int64, error) {
 	s := strings.TrimSpace(expr)
 	if s == "" {
-		return 0, errors.New("editor: empty offset: " + offsetForms)
+		return 0, errors.New("empty offset: " + offsetForms)
 	}
 	off, err := evalOffset(s, cursor, size)
 	tooLarge := errors.Is(err, byteconv.ErrRange)
 	switch {
 	case err != nil && !tooLarge:
-		return 0, fmt.Errorf("editor: cannot read offset %q: %s", s, offsetForms)
+		return 0, fmt.Errorf("cannot read offset %q: %s", s, offsetForms)
 	case size <= 0:
-		return 0, errors.New("editor: the file is empty: there is no offset to go to")
+		return 0, errors.New("the file is empty: there is no offset to go to")
 	case tooLarge && (s[0] == '-' || strings.HasPrefix(strings.ToLower(s), "end")):
-		return 0, fmt.Errorf("editor: offset %s is before the start of the file", s)
+		return 0, fmt.Errorf("offset %s is before the start of the file", s)
 	case tooLarge:
-		return 0, fmt.Errorf("editor: offset %s is past the end (size 0x%X)", s, size)
+		return 0, fmt.Errorf("offset %s is past the end (size 0x%X)", s, size)
 	case off.Sign() < 0:
-		return 0, fmt.Errorf("editor: offset -0x%s is before the start of the file", hexText(new(big.Int).Neg(off)))
+		return 0, fmt.Errorf("offset -0x%s is before the start of the file", hexText(new(big.Int).Neg(off)))
 	case off.Cmp(big.NewInt(size)) >= 0:
-		return 0, fmt.Errorf("editor: offset 0x%s is past the end (size 0x%X)", hexText(off), size)
+		return 0, fmt.Errorf("offset 0x%s is past the end (size 0x%X)", hexText(off), size)
 	}
 	return off.Int64(), nil
 }

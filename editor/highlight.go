@@ -20,10 +20,14 @@ func (e *Editor) MarkForeign(ranges []Range, seen time.Time) {
 	}
 }
 
-// expireForeign drops foreign changes older than foreignLifetime.
+// ForeignLifetime is how long bytes another process changed stay highlighted: the view fades
+// them out over it, and the editor forgets them after it.
+const ForeignLifetime = 2 * time.Second
+
+// expireForeign drops foreign changes older than ForeignLifetime.
 func (e *Editor) expireForeign() {
 	now := e.now()
-	e.foreign = slices.DeleteFunc(e.foreign, func(h Highlight) bool { return now.Sub(h.Seen) > foreignLifetime })
+	e.foreign = slices.DeleteFunc(e.foreign, func(h Highlight) bool { return now.Sub(h.Seen) > ForeignLifetime })
 }
 
 // highlights returns the highlights overlapping visible, sorted by Start: unflushed writes, search

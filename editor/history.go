@@ -69,8 +69,8 @@ func (h *history) record(off int64, old, new []byte, run bool) {
 
 // Errors for an empty history.
 var (
-	ErrNothingToUndo = errors.New("editor: nothing to undo")
-	ErrNothingToRedo = errors.New("editor: nothing to redo")
+	ErrNothingToUndo = errors.New("nothing to undo")
+	ErrNothingToRedo = errors.New("nothing to redo")
 )
 
 // write stores new at off through the storage (repeated over len(old) bytes when it is shorter),
@@ -121,7 +121,7 @@ func (e *Editor) store(off, n int64, pattern []byte) (int64, error) {
 func (e *Editor) storeChunk(p []byte, off int64) error {
 	_, err := e.st.WriteAt(p, off)
 	if err != nil {
-		return fmt.Errorf("editor: write %s at 0x%X: %w", byteconv.FormatSize(int64(len(p))), off, err)
+		return fmt.Errorf("write %s at 0x%X: %w", byteconv.FormatSize(int64(len(p))), off, err)
 	}
 	e.markUnflushed(Range{off, off + int64(len(p))})
 	return nil
@@ -230,7 +230,7 @@ func (e *Editor) Flush() (FlushReport, error) {
 	if len(e.unflushed) > 0 {
 		span := Range{e.unflushed[0].Start, e.unflushed[len(e.unflushed)-1].End}
 		if err := e.st.Flush(span.Start, span.Len()); err != nil {
-			return FlushReport{}, fmt.Errorf("editor: flush 0x%X..0x%X: %w", span.Start, span.End, err)
+			return FlushReport{}, fmt.Errorf("flush 0x%X..0x%X: %w", span.Start, span.End, err)
 		}
 		r.Flushed = e.unflushedBytes()
 		e.unflushed = nil

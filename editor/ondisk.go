@@ -14,7 +14,7 @@ import (
 var (
 	// ErrGone refuses reading and writing bytes past the end of a file another process truncated:
 	// they are no longer in the file, and what is written there reaches nothing.
-	ErrGone = errors.New("editor: past the end of a file that shrank")
+	ErrGone = errors.New("past the end of a file that shrank")
 	// ErrReplaced refuses writes once the file's path names another file, or none: they would
 	// reach only the old file, which the user can no longer find by that name.
 	ErrReplaced = errors.New("replaced or removed on disk")
@@ -75,7 +75,7 @@ func (e *Editor) CheckStorage() (string, error) {
 func (e *Editor) refreshSize() error {
 	size, err := e.st.CurrentSize()
 	if err != nil {
-		return fmt.Errorf("editor: %w", err)
+		return err
 	}
 	d := &e.disk
 	d.current = size
@@ -160,7 +160,7 @@ func (e *Editor) canWrite(rs ...Range) error {
 	e.checkIdentity(false)
 	if e.disk.replaced {
 		name := e.baseName()
-		return fmt.Errorf("editor: cannot write: %s was %w; edits would reach only the old file, which that name no longer reaches: reopen %s", name, ErrReplaced, name)
+		return fmt.Errorf("cannot write: %s was %w; edits would reach only the old file, which that name no longer reaches: reopen %s", name, ErrReplaced, name)
 	}
 	for _, r := range rs {
 		if err := e.reach(r); err != nil {
@@ -186,7 +186,7 @@ type goneError struct {
 }
 
 func (g *goneError) Error() string {
-	return fmt.Sprintf("editor: 0x%X is past the end: %s shrank to %s", g.off, g.name, byteconv.FormatSize(g.size))
+	return fmt.Sprintf("0x%X is past the end: %s shrank to %s", g.off, g.name, byteconv.FormatSize(g.size))
 }
 
 func (g *goneError) Is(target error) bool { return target == ErrGone }
@@ -209,11 +209,11 @@ func (e *Editor) unchanged(s step, verb, since, writer string, want func(change)
 			return nil
 		})
 		if err != nil && !errors.Is(err, errFound) {
-			return fmt.Errorf("editor: %s: reading the bytes it would write over: %w", verb, err)
+			return fmt.Errorf("%s: reading the bytes it would write over: %w", verb, err)
 		}
 		if at >= 0 {
 			wrote := pattern[(at-c.off)%int64(len(pattern))]
-			return fmt.Errorf("editor: %s refused: 0x%X was %w since your %s (now %02x, %s wrote %02x)", verb, at, ErrChangedElsewhere, since, got, writer, wrote)
+			return fmt.Errorf("%s refused: 0x%X was %w since your %s (now %02x, %s wrote %02x)", verb, at, ErrChangedElsewhere, since, got, writer, wrote)
 		}
 	}
 	return nil

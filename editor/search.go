@@ -22,7 +22,7 @@ type Scanner interface {
 }
 
 // ErrNotFound is returned by Search when no match lies in the searched part of the data.
-var ErrNotFound = errors.New("editor: not found")
+var ErrNotFound = errors.New("not found")
 
 // searchBlock is how many match positions Search covers between two progress reports and
 // cancellation checks: about 10–20 ms of work at memory speed. Tests shrink it to cross block edges.
@@ -55,7 +55,7 @@ func (p Pattern) String() string { return p.desc }
 func ParseHexPattern(s string) (Pattern, error) {
 	b, wild, err := byteconv.ParseHexWildcards(s)
 	if err != nil {
-		return Pattern{}, fmt.Errorf("editor: hex pattern %q: %w", s, err)
+		return Pattern{}, fmt.Errorf("hex pattern %q: %w", s, err)
 	}
 	want, or := b, make([]byte, len(b))
 	for i, w := range wild {
@@ -64,10 +64,10 @@ func ParseHexPattern(s string) (Pattern, error) {
 		}
 	}
 	if len(want) == 0 {
-		return Pattern{}, errors.New("editor: empty hex pattern: type bytes such as DE AD ?? EF")
+		return Pattern{}, errors.New("empty hex pattern: type bytes such as DE AD ?? EF")
 	}
 	if bytes.Count(or, []byte{0xFF}) == len(or) {
-		return Pattern{}, fmt.Errorf("editor: hex pattern %q has only ?? wildcards: give at least one byte", s)
+		return Pattern{}, fmt.Errorf("hex pattern %q has only ?? wildcards: give at least one byte", s)
 	}
 	desc := make([]string, len(want))
 	for i := range want {
@@ -84,7 +84,7 @@ func ParseHexPattern(s string) (Pattern, error) {
 // other characters match exactly.
 func TextPattern(s string, ignoreCase bool) (Pattern, error) {
 	if s == "" {
-		return Pattern{}, errors.New("editor: empty text pattern: type the text to search for")
+		return Pattern{}, errors.New("empty text pattern: type the text to search for")
 	}
 	return foldPattern(describeText("", s, ignoreCase), []byte(s), 1, ignoreCase), nil
 }
@@ -93,10 +93,10 @@ func TextPattern(s string, ignoreCase bool) (Pattern, error) {
 // letters match in either case.
 func UTF16Pattern(s string, ignoreCase bool) (Pattern, error) {
 	if s == "" {
-		return Pattern{}, errors.New("editor: empty UTF-16 pattern: type the text to search for")
+		return Pattern{}, errors.New("empty UTF-16 pattern: type the text to search for")
 	}
 	if !utf8.ValidString(s) {
-		return Pattern{}, fmt.Errorf("editor: UTF-16 pattern %q is not valid UTF-8 text", s)
+		return Pattern{}, fmt.Errorf("UTF-16 pattern %q is not valid UTF-8 text", s)
 	}
 	units := utf16.Encode([]rune(s))
 	b := make([]byte, 0, 2*len(units))
@@ -300,7 +300,7 @@ func (p *Pattern) lastIndex(b []byte) int {
 }
 
 // errStop ends a Scan once its callback has found what it looks for.
-var errStop = errors.New("editor: stop scanning")
+var errStop = errors.New("stop scanning")
 
 // Search looks in s for p: forward, for the first match starting at or after from; backward, for
 // the last match starting before from. It does not wrap around. It returns the match's offset,
@@ -310,7 +310,7 @@ var errStop = errors.New("editor: stop scanning")
 func Search(ctx context.Context, s Scanner, p Pattern, from int64, backward bool, progress func(done, total int64)) (int64, error) {
 	n := p.Len()
 	if n == 0 {
-		return -1, errors.New("editor: no search pattern")
+		return -1, errors.New("no search pattern")
 	}
 	size := s.Size()
 	// Blocks partition the offsets where a match may start; each is scanned with the n-1 bytes
@@ -373,6 +373,6 @@ func searchBlockAt(ctx context.Context, s Scanner, p *Pattern, start, length int
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		return -1, ctx.Err()
 	default:
-		return -1, fmt.Errorf("editor: search at 0x%X: %w", start, err)
+		return -1, fmt.Errorf("search at 0x%X: %w", start, err)
 	}
 }

@@ -118,16 +118,16 @@ func TestParseHexPattern(t *testing.T) {
 func TestParseHexPatternErrors(t *testing.T) {
 	const hint = "write each byte as two digits 0-9 a-f, like de ad be ef, or ?? for any byte"
 	tests := []struct{ in, want string }{
-		{"", `editor: empty hex pattern: type bytes such as DE AD ?? EF`},
-		{" : ", `editor: empty hex pattern: type bytes such as DE AD ?? EF`},
-		{"xyz", `editor: hex pattern "xyz": 'x' in "xyz" is not a hex digit: ` + hint},
-		{"DEA", `editor: hex pattern "DEA": odd number of digits in "DEA": write each byte as two digits, like 0f`},
-		{"de a d", `editor: hex pattern "de a d": odd number of digits in "a": write each byte as two digits, like 0f`},
-		{"d?", `editor: hex pattern "d?": "d?" is not a hex byte: ` + hint},
-		{"0x", `editor: hex pattern "0x": "0x" holds no digits: after 0x give one byte, like 0x0f`},
-		{"0xDEAD", `editor: hex pattern "0xDEAD": "0xDEAD" reads as a number, whose byte order is unknown: write bytes without 0x (de ad) or with one 0x per byte (0xde 0xad)`},
-		{"+1", `editor: hex pattern "+1": "+1" is not a hex byte: ` + hint},
-		{"?? ??", `editor: hex pattern "?? ??" has only ?? wildcards: give at least one byte`},
+		{"", `empty hex pattern: type bytes such as DE AD ?? EF`},
+		{" : ", `empty hex pattern: type bytes such as DE AD ?? EF`},
+		{"xyz", `hex pattern "xyz": 'x' in "xyz" is not a hex digit: ` + hint},
+		{"DEA", `hex pattern "DEA": odd number of digits in "DEA": write each byte as two digits, like 0f`},
+		{"de a d", `hex pattern "de a d": odd number of digits in "a": write each byte as two digits, like 0f`},
+		{"d?", `hex pattern "d?": "d?" is not a hex byte: ` + hint},
+		{"0x", `hex pattern "0x": "0x" holds no digits: after 0x give one byte, like 0x0f`},
+		{"0xDEAD", `hex pattern "0xDEAD": "0xDEAD" reads as a number, whose byte order is unknown: write bytes without 0x (de ad) or with one 0x per byte (0xde 0xad)`},
+		{"+1", `hex pattern "+1": "+1" is not a hex byte: ` + hint},
+		{"?? ??", `hex pattern "?? ??" has only ?? wildcards: give at least one byte`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -186,9 +186,9 @@ func TestTextPatternErrors(t *testing.T) {
 		make func() (Pattern, error)
 		want string
 	}{
-		{"empty text", func() (Pattern, error) { return TextPattern("", true) }, "editor: empty text pattern: type the text to search for"},
-		{"empty UTF-16", func() (Pattern, error) { return UTF16Pattern("", false) }, "editor: empty UTF-16 pattern: type the text to search for"},
-		{"invalid UTF-8", func() (Pattern, error) { return UTF16Pattern("a\xff", false) }, `editor: UTF-16 pattern "a\xff" is not valid UTF-8 text`},
+		{"empty text", func() (Pattern, error) { return TextPattern("", true) }, "empty text pattern: type the text to search for"},
+		{"empty UTF-16", func() (Pattern, error) { return UTF16Pattern("", false) }, "empty UTF-16 pattern: type the text to search for"},
+		{"invalid UTF-8", func() (Pattern, error) { return UTF16Pattern("a\xff", false) }, `UTF-16 pattern "a\xff" is not valid UTF-8 text`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -545,8 +545,8 @@ func TestSearchCancelled(t *testing.T) {
 func TestSearchErrors(t *testing.T) {
 	t.Run("no pattern", func(t *testing.T) {
 		_, err := Search(context.Background(), &chunkedScanner{data: []byte("abc"), chunk: 4}, Pattern{}, 0, false, nil)
-		if err == nil || err.Error() != "editor: no search pattern" {
-			t.Errorf("error %v, want editor: no search pattern", err)
+		if err == nil || err.Error() != "no search pattern" {
+			t.Errorf("error %v, want no search pattern", err)
 		}
 	})
 	t.Run("fault", func(t *testing.T) {
@@ -554,7 +554,7 @@ func TestSearchErrors(t *testing.T) {
 		if !errors.Is(err, mmap.ErrFault) {
 			t.Errorf("error %v, want one wrapping mmap.ErrFault", err)
 		}
-		if want := "editor: search at 0x0: "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		if want := "search at 0x0: "; err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("error %v, want it to start with %q", err, want)
 		}
 	})

@@ -28,7 +28,7 @@ type SearchReport struct {
 }
 
 // ErrNoSearch refuses search.next and search.prev before any search.
-var ErrNoSearch = errors.New("editor: no previous search (search for something first)")
+var ErrNoSearch = errors.New("no previous search (search for something first)")
 
 // progressInterval spaces out progress reports, so a fast search does not flood the UI.
 const progressInterval = 100 * time.Millisecond
@@ -63,7 +63,7 @@ func (e *Editor) StartSearch(p Pattern, backward bool) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if p.Len() == 0 {
-		return errors.New("editor: no search pattern")
+		return errors.New("no search pattern")
 	}
 	e.search.pattern, e.search.backward = p, backward
 	e.startSearch(e.cursor, backward)
@@ -195,7 +195,7 @@ func (e *Editor) searchAround(ctx context.Context, p Pattern, from, size int64, 
 	// terminal raw and edits unflushed: report it as the search's error instead.
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("editor: search failed: internal error: %v", r)
+			err = fmt.Errorf("search failed: internal error: %v", r)
 		}
 	}()
 	from = max(0, min(from, size))

@@ -63,7 +63,7 @@ func (e *Editor) Fill(pattern []byte) error {
 		return err
 	}
 	if len(pattern) == 0 {
-		return fmt.Errorf("editor: fill needs at least one byte")
+		return fmt.Errorf("fill needs at least one byte")
 	}
 	sel := e.selection
 	if sel.Empty() {
@@ -131,7 +131,7 @@ func (e *Editor) PasteBytes(b []byte) (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(b) == 0 {
-		return "", errors.New("editor: nothing to paste")
+		return "", errors.New("nothing to paste")
 	}
 	return e.paste(b)
 }

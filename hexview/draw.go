@@ -303,7 +303,7 @@ func (h *HexView) mark(st editor.ViewState, n int) {
 		case editor.HighlightForeign:
 			m = markForeign
 			if !hl.Seen.IsZero() {
-				level = min(1-float64(now.Sub(hl.Seen))/float64(fadeDuration), 1)
+				level = min(1-float64(now.Sub(hl.Seen))/float64(editor.ForeignLifetime), 1)
 			}
 		}
 		if m == 0 || level <= 0 {

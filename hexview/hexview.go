@@ -11,9 +11,9 @@
 // printable ASCII cyan, ASCII whitespace green, other ASCII control characters magenta, other
 // bytes (0x80-0xFE) yellow, and 0xFF bright red. Highlights have backgrounds: selection blue,
 // search matches yellow, unflushed edits red and bold, bookmarks magenta, and bytes another
-// process changed orange, fading out over two seconds. The cursor is reverse video in the column
-// that has focus (only the nibble being typed, in edit mode) and underlined in the other column;
-// inside a selection it is underlined too.
+// process changed orange, fading out over editor.ForeignLifetime (two seconds). The cursor is
+// reverse video in the column that has focus (only the nibble being typed, in edit mode) and
+// underlined in the other column; inside a selection it is underlined too.
 //
 // With SetNoColor(true) (the app sets it when the NO_COLOR environment variable is,
 // https://no-color.org), nothing is coloured and the same information is carried by attributes:
@@ -43,14 +43,12 @@ const (
 	defaultGroup = editor.GroupSize
 	// fitColumns is the bytes per row a view uses whenever it fits.
 	fitColumns = 16
-	// fadeDuration is how long a byte changed by another process stays highlighted.
-	fadeDuration = 2 * time.Second
 	// wheelRows is how many rows one notch of the mouse wheel scrolls.
 	wheelRows = 3
 )
 
 // HexView is a tview primitive that draws a Source as rows of offset, hex bytes and characters.
-// It has no key bindings of its own: it names each key and hands it to the SetOnKey callback.
+// It takes no keys: the app names them with KeyName and decides what they do.
 type HexView struct {
 	*tview.Box
 
@@ -62,7 +60,6 @@ type HexView struct {
 
 	onClick  func(off int64, col editor.Column)
 	onScroll func(rows int)
-	onKey    func(name string, ev *tcell.EventKey) bool
 
 	size   int64 // the Source's size at the last frame, which sets the offset width
 	last   frame // the last frame drawn, for mouse hits
@@ -132,24 +129,6 @@ func (h *HexView) SetOnScroll(f func(rows int)) *HexView {
 	return h
 }
 
-// SetOnKey sets the function that receives every key the view gets while it has focus, with
-// the key's name (see KeyName). f reports whether it used the key.
-func (h *HexView) SetOnKey(f func(name string, ev *tcell.EventKey) bool) *HexView {
-	h.onKey = f
-	return h
-}
-
-// HandleKey names ev and passes it to the SetOnKey function, returning whether that used it:
-// false for a key without a name or when no function is set. The view's input handler calls
-// it; an app that captures keys before tview routes them can call it too.
-func (h *HexView) HandleKey(ev *tcell.EventKey) bool {
-	name := KeyName(ev)
-	if name == "" || h.onKey == nil {
-		return false
-	}
-	return h.onKey(name, ev)
-}
-
 // Geometry returns the bytes per row and the rows that Draw uses for an inner area of width x
 // height cells, for the size the Source had at the last frame (it sets the offset width).
 func (h *HexView) Geometry(width, height int) (cols, rows int) {
@@ -159,13 +138,6 @@ func (h *HexView) Geometry(width, height int) (cols, rows int) {
 // Fading reports whether the last frame drew a change by another process that has not faded
 // yet, so the app keeps redrawing until it has.
 func (h *HexView) Fading() bool { return h.fading }
-
-// InputHandler returns the handler that names keys and passes them to the SetOnKey function.
-func (h *HexView) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
-	return h.WrapInputHandler(func(event *tcell.EventKey, _ func(p tview.Primitive)) {
-		h.HandleKey(event)
-	})
-}
 
 // MouseHandler returns the handler that places the cursor on a click and scrolls on the wheel.
 func (h *HexView) MouseHandler() func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (consumed bool, capture tview.Primitive) {

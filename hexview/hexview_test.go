@@ -300,14 +300,14 @@ func TestHighlights(t *testing.T) {
 		t.Errorf("Fading() = false with a fresh foreign change on screen")
 	}
 
-	now = seen.Add(fadeDuration / 2)
+	now = seen.Add(editor.ForeignLifetime / 2)
 	screen = drawView(t, h, 80, 6)
 	half := tcell.StyleDefault.Foreground(tcell.ColorBlack).Background(tcell.NewRGBColor(163, 87, 0))
 	if got := style(screen, 0x20); got != half {
 		t.Errorf("foreign after 1 s: style %v, want %v", got, half)
 	}
 
-	now = seen.Add(fadeDuration + time.Millisecond)
+	now = seen.Add(editor.ForeignLifetime + time.Millisecond)
 	screen = drawView(t, h, 80, 6)
 	if got, want := style(screen, 0x20), tcell.StyleDefault.Foreground(tcell.ColorTeal); got != want {
 		t.Errorf("foreign after the fade: style %v, want plain %v", got, want)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/mmhex/mmhex/keymap"
-	"github.com/rivo/tview"
 )
 
 // keyNameTests are key events as terminals deliver them (through tcell.NewEventKey, which is what
@@ -75,34 +74,5 @@ func TestKeyNamesParse(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("%s: keymap.ParseKey(%q) = %q, %v; want it unchanged", tt.name, tt.want, got, err)
 		}
-	}
-}
-
-func TestInputHandlerPassesKeyNames(t *testing.T) {
-	h := New(&fakeSource{data: sample})
-	var names []string
-	h.SetOnKey(func(name string, ev *tcell.EventKey) bool {
-		names = append(names, name)
-		return name == "j"
-	})
-	handler := h.InputHandler()
-	for _, ev := range []*tcell.EventKey{
-		tcell.NewEventKey(tcell.KeyRune, 'j', tcell.ModNone),
-		tcell.NewEventKey(tcell.Key(5000), 0, tcell.ModNone),
-		tcell.NewEventKey(tcell.KeyF1, 0, tcell.ModNone),
-	} {
-		handler(ev, func(tview.Primitive) {})
-	}
-	if len(names) != 2 || names[0] != "j" || names[1] != "F1" {
-		t.Errorf("names %q, want [j F1] (the unnamed key skipped)", names)
-	}
-	if !h.HandleKey(tcell.NewEventKey(tcell.KeyRune, 'j', tcell.ModNone)) {
-		t.Errorf("HandleKey(j) = false, want the callback's true")
-	}
-	if h.HandleKey(tcell.NewEventKey(tcell.KeyF2, 0, tcell.ModNone)) {
-		t.Errorf("HandleKey(F2) = true, want the callback's false")
-	}
-	if New(&fakeSource{}).HandleKey(tcell.NewEventKey(tcell.KeyF2, 0, tcell.ModNone)) {
-		t.Errorf("HandleKey without a callback = true, want false")
 	}
 }

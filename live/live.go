@@ -75,9 +75,8 @@ type Live struct {
 	note     string // a message for the status bar, taken by the UI goroutine
 	noteErr  bool
 
-	Paused    atomic.Bool  // no polling while it is set
-	top, page atomic.Int64 // the bytes on screen, as the view last asked for them
-	Log       ChangeLog    // the runs seen, for the changes panel
+	Paused atomic.Bool // no polling while it is set
+	Log    ChangeLog   // the runs seen, for the changes panel
 
 	// tickMu serializes ticks (the ticker's and a test's) and guards the fields below.
 	tickMu      sync.Mutex
@@ -134,21 +133,6 @@ type Storage struct {
 
 // WriteAt writes p at off through the watcher.
 func (s Storage) WriteAt(p []byte, off int64) (int, error) { return s.Live.absorb(p, off) }
-
-// View is the hex view's source in live mode: the editor, with the page each frame shows
-// recorded for the ticker, which diffs those bytes first.
-type View struct {
-	*editor.Editor
-	Live *Live
-}
-
-// ViewState returns the editor's snapshot and records the visible bytes.
-func (v View) ViewState(rows, cols int) editor.ViewState {
-	st := v.Editor.ViewState(rows, cols)
-	v.Live.top.Store(st.Top)
-	v.Live.page.Store(int64(rows) * int64(cols))
-	return st
-}
 
 // absorb writes p at off and records it in the watcher's snapshot.
 func (l *Live) absorb(p []byte, off int64) (int, error) {
@@ -223,8 +207,8 @@ func (l *Live) covers(w *watch.Watcher, top, page int64) bool {
 
 // poll diffs the visible bytes and the next budget bytes of the watched range, after moving the
 // watched window to the view if it left it.
-func (l *Live) poll() ([]watch.Run, error) {
-	top, page := l.top.Load(), l.page.Load()
+func (l *Live) poll(visible editor.Range) ([]watch.Run, error) {
+	top, page := visible.Start, visible.Len()
 	w := l.Watcher()
 	if w == nil || !l.covers(w, top, page) {
 		if err := l.build(l.windowFor(top, page)); err != nil {
@@ -249,7 +233,7 @@ func (l *Live) Tick(ed *editor.Editor, fading func() bool) (draw bool) {
 	l.tickMu.Lock()
 	defer l.tickMu.Unlock()
 	if !l.Paused.Load() && l.StoppedReason() == "" {
-		runs, err := l.poll()
+		runs, err := l.poll(ed.Visible())
 		now := time.Now()
 		if len(runs) > 0 {
 			ranges := make([]editor.Range, len(runs))

@@ -64,11 +64,11 @@ func TestLiveWritesDuringSnapshot(t *testing.T) {
 	if err := <-built; err != nil {
 		t.Fatal(err)
 	}
-	if runs, err := l.poll(); err != nil || len(runs) != 0 {
+	if runs, err := l.poll(editor.Range{}); err != nil || len(runs) != 0 {
 		t.Fatalf("after a write during the snapshot, poll found %d runs (%v), want none", len(runs), err)
 	}
 	g.WriteAt([]byte{9}, 0x200) // another process
-	runs, err := l.poll()
+	runs, err := l.poll(editor.Range{})
 	if err != nil || len(runs) != 1 || runs[0].Offset != 0x200 {
 		t.Fatalf("poll found %v (%v), want the one change at 0x200", runs, err)
 	}
@@ -77,14 +77,12 @@ func TestLiveWritesDuringSnapshot(t *testing.T) {
 func TestLiveBudgetBoundsEachTick(t *testing.T) {
 	g := &gatedSource{mem: make([]byte, 1<<20)}
 	l := &Live{src: g, window: 1 << 20, interval: time.Millisecond, budget: 64 << 10}
-	if _, err := l.poll(); err != nil { // the first poll takes the snapshot
+	if _, err := l.poll(editor.Range{}); err != nil { // the first poll takes the snapshot
 		t.Fatal(err)
 	}
-	l.top.Store(0x1000)
-	l.page.Store(640)
 	for range 3 {
 		before := g.scanned.Load()
-		if _, err := l.poll(); err != nil {
+		if _, err := l.poll(editor.Range{Start: 0x1000, End: 0x1000 + 640}); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := g.scanned.Load()-before, int64(640+64<<10); got != want {
@@ -147,9 +145,13 @@ func BenchmarkLiveTick(b *testing.B) {
 	l := New(m, Config{Label: "data.bin", Interval: DefaultInterval})
 	ed := editor.New(Storage{Mapping: m, Live: l})
 	noFade := func() bool { return false }
-	const top, page = 32 << 20, 59 * 16
-	l.top.Store(top)
-	l.page.Store(page)
+	const top, rows, cols = 32 << 20, 59, 16
+	// The view shows rows x cols bytes from top: the cursor on its last row.
+	ed.SetCursor(top + (rows-1)*cols)
+	ed.ViewState(rows, cols)
+	if got := ed.Visible(); got.Start != top {
+		b.Fatalf("the view shows %v, want it from 0x%X", got, top)
+	}
 	l.Tick(ed, noFade)
 	budget := l.budget
 	b.Run("idle", func(b *testing.B) {

@@ -16,8 +16,13 @@
 //     Local\name, and Local\ or Global\ prefixes pass through. A section lives while any handle or
 //     view of it remains, so it disappears when the last process closes it. On Linux a named
 //     mapping is a POSIX shared memory object, the file /dev/shm/name (what shm_open uses); it
-//     lives until it is unlinked, so Close unlinks the objects this process created. macOS and the
-//     BSDs have no /dev/shm: named mappings return ErrNotSupported there.
+//     lives until it is unlinked, so Close unlinks the objects this process created (unless the
+//     name was reused meanwhile). As with shm_open, a symbolic link in /dev/shm is not followed:
+//     anyone may plant one there. macOS and the BSDs have no /dev/shm: named mappings return
+//     ErrNotSupported there.
+//   - Non-regular files: a FIFO, device or socket is refused with ErrNotRegular. On POSIX the
+//     path is opened without blocking and the opened descriptor checked, so a FIFO does not wait
+//     for a writer and nothing can swap the path between a check and the open.
 //   - Size: a Windows section opened by name does not report its size; the size of the mapped
 //     view (from VirtualQuery) is used, which is rounded up to whole pages.
 //   - Flush: msync(MS_SYNC) then fsync on POSIX; FlushViewOfFile then FlushFileBuffers on Windows.
@@ -40,7 +45,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"runtime/debug"
 	"sync"
 	"unsafe"
@@ -67,6 +71,8 @@ var (
 	ErrFault        = errors.New("mapped memory is no longer readable (the object shrank or its storage failed)")
 	ErrBadName      = errors.New("invalid mapping name")
 	ErrNotRegular   = errors.New("not a regular file (a device, FIFO or socket has no fixed size to map)")
+	ErrSymlink      = errors.New("is a symbolic link, which a named mapping must not be")
+	ErrNameReused   = errors.New("the name now belongs to an object another process created: left in place")
 )
 
 // Mapping is a file or named shared-memory object mapped into memory. Its methods are safe for
@@ -98,21 +104,10 @@ type windowCache struct {
 	view []byte
 }
 
-// Open maps the file at path. A zero-length file gives an empty Mapping. Errors wrap
-// fs.ErrNotExist, fs.ErrPermission (also for ReadWrite on a file only readable), ErrIsDir and
-// ErrNotRegular.
+// Open maps the file at path, following symbolic links. A zero-length file gives an empty
+// Mapping. Errors wrap fs.ErrNotExist, fs.ErrPermission (also for ReadWrite on a file only
+// readable), ErrIsDir and ErrNotRegular; a FIFO or device is refused without waiting on it.
 func Open(path string, mode Mode) (*Mapping, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, pathError("open", path, unwrapPathError(err))
-	}
-	if info.IsDir() {
-		return nil, pathError("open", path, ErrIsDir)
-	}
-	if !info.Mode().IsRegular() {
-		// Checked before opening: opening a FIFO would wait for a writer.
-		return nil, pathError("open", path, ErrNotRegular)
-	}
 	m := &Mapping{origin: path, writable: mode == ReadWrite, fileBacked: true}
 	if err := m.sys.openFile(path, m.writable); err != nil {
 		return nil, err
@@ -124,8 +119,11 @@ func Open(path string, mode Mode) (*Mapping, error) {
 	return m, nil
 }
 
-// OpenNamed attaches to the named mapping another process created. Errors wrap fs.ErrNotExist
-// when no mapping has that name, fs.ErrPermission, ErrBadName and ErrNotSupported.
+// OpenNamed attaches to the named mapping another process created. On POSIX the name must be a
+// regular file in /dev/shm: as shm_open does, it does not follow a symbolic link, which anyone
+// may plant there to redirect writes to a file of their choosing. Errors wrap fs.ErrNotExist
+// when no mapping has that name, fs.ErrPermission, ErrSymlink, ErrNotRegular, ErrBadName and
+// ErrNotSupported.
 func OpenNamed(name string, mode Mode) (*Mapping, error) {
 	m := &Mapping{origin: name, writable: mode == ReadWrite}
 	if err := m.sys.openNamed(name, m.writable); err != nil {
@@ -375,7 +373,9 @@ func (m *Mapping) Remap() (bool, error) {
 }
 
 // Close unmaps the views and closes the handles; for a named mapping this process created on
-// POSIX it also unlinks the name. Closing twice returns nil.
+// POSIX it also unlinks the name, unless the name now belongs to another object (another process
+// removed ours and created its own under that name): then it leaves that object alone and the
+// error wraps ErrNameReused. Closing twice returns nil.
 func (m *Mapping) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

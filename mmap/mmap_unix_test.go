@@ -9,6 +9,7 @@ import (
 	"github.com/mmhex/mmhex/internal/testdir"
 	"golang.org/x/sys/unix"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func namedSupported() bool { return runtime.GOOS == "linux" }
@@ -183,5 +185,128 @@ func TestCreatedNameIsUnlinkedOnClose(t *testing.T) {
 	m.Close()
 	if _, err := os.Stat(filepath.Join(shmDir, name)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("after Close, Stat = %v; want the name unlinked", err)
+	}
+}
+
+// inShm returns a fresh name and its path in /dev/shm, removed when the test ends, skipping the
+// test where there is no /dev/shm.
+func inShm(t *testing.T) (name, path string) {
+	t.Helper()
+	if !namedSupported() {
+		t.Skip("no /dev/shm on " + runtime.GOOS)
+	}
+	name = uniqueName(t)
+	path = filepath.Join(shmDir, name)
+	t.Cleanup(func() { os.Remove(path) })
+	return name, path
+}
+
+// atOnce runs open, which must not block, and returns its error. Opening a FIFO for reading
+// waits for a writer: if open is still waiting after a minute, the test opens the FIFO for
+// writing itself, which releases it, and fails.
+func atOnce(t *testing.T, fifo string, open func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- open() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(time.Minute):
+		if w, err := os.OpenFile(fifo, os.O_RDWR, 0); err == nil {
+			defer w.Close()
+		}
+		t.Fatalf("still blocked in open after a minute: a FIFO must be refused at once")
+		return nil
+	}
+}
+
+func TestOpenNamedRefusesAFIFOAtOnce(t *testing.T) {
+	name, path := inShm(t)
+	if err := unix.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []Mode{ReadOnly, ReadWrite} {
+		err := atOnce(t, path, func() error {
+			m, err := OpenNamed(name, mode)
+			if err == nil {
+				m.Close()
+			}
+			return err
+		})
+		if !errors.Is(err, ErrNotRegular) {
+			t.Errorf("OpenNamed(FIFO, %v) = %v, want ErrNotRegular", mode, err)
+		}
+	}
+}
+
+func TestOpenNamedRefusesASymlink(t *testing.T) {
+	name, path := inShm(t)
+	victim := writeTemp(t, []byte("not yours"))
+	if err := os.Symlink(victim, path); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []Mode{ReadOnly, ReadWrite} {
+		m, err := OpenNamed(name, mode)
+		if err == nil {
+			m.Close()
+		}
+		if !errors.Is(err, ErrSymlink) {
+			t.Errorf("OpenNamed(symlink, %v) = %v, want ErrSymlink", mode, err)
+		}
+	}
+	if _, err := CreateNamed(name, 4096); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("CreateNamed(symlink) = %v, want fs.ErrExist", err)
+	}
+	if got, err := os.ReadFile(victim); err != nil || string(got) != "not yours" {
+		t.Errorf("the link's target holds %q, %v; want it untouched", got, err)
+	}
+
+	// A dangling link must not make CreateNamed create its target.
+	os.Remove(path)
+	missing := filepath.Join(testdir.New(t), "created-through-a-link")
+	if err := os.Symlink(missing, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CreateNamed(name, 4096); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("CreateNamed(dangling symlink) = %v, want fs.ErrExist", err)
+	}
+	if _, err := os.Lstat(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("CreateNamed created the dangling link's target: Lstat = %v", err)
+	}
+}
+
+// TestOpenFollowsASymlinkToAFile: a path the user gives is theirs to choose, links included.
+func TestOpenFollowsASymlinkToAFile(t *testing.T) {
+	target := writeTemp(t, []byte("linked"))
+	link := filepath.Join(testdir.New(t), "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	m := mustOpen(t, link, ReadOnly)
+	defer m.Close()
+	got := make([]byte, 6)
+	if _, err := m.ReadAt(got, 0); err != nil || string(got) != "linked" {
+		t.Errorf("read %q, %v through the link; want %q", got, err, "linked")
+	}
+}
+
+func TestCloseLeavesAReplacedNameAlone(t *testing.T) {
+	name, path := inShm(t)
+	m, err := CreateNamed(name, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another process removes the name and creates its own object under it.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("theirs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); !errors.Is(err, ErrNameReused) {
+		t.Errorf("Close = %v, want ErrNameReused", err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "theirs" {
+		t.Errorf("after Close the name holds %q, %v; want the other object, untouched", got, err)
 	}
 }

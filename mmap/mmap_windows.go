@@ -35,6 +35,17 @@ type osMapping struct {
 }
 
 func (s *osMapping) openFile(path string, writable bool) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return pathError("open", path, unwrapPathError(err))
+	}
+	if info.IsDir() {
+		return pathError("open", path, ErrIsDir)
+	}
+	if !info.Mode().IsRegular() {
+		// A device or pipe has no fixed size to map.
+		return pathError("open", path, ErrNotRegular)
+	}
 	s.path, s.writable = path, writable
 	name, err := windows.UTF16PtrFromString(path)
 	if err != nil {
@@ -133,7 +144,7 @@ func sectionName(name string) (string, error) {
 		}
 	}
 	if bare == "" || strings.ContainsAny(bare, "\\\x00") {
-		return "", fmt.Errorf(`mmap: %q: %w: use a name like MyAppShared, Local\MyAppShared or Global\MyAppShared`, name, ErrBadName)
+		return "", &NameError{Name: name, Rule: `use a name like MyAppShared, Local\MyAppShared or Global\MyAppShared`}
 	}
 	if bare == name {
 		return `Local\` + name, nil

@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/mmhex/mmhex/editor"
@@ -106,11 +105,11 @@ func (a *app) escape() error {
 }
 
 func (a *app) startReplace() error {
-	if !a.ed.Writable() {
-		return editor.ErrReadOnly
+	column, err := a.ed.StartReplace()
+	if err != nil {
+		return err
 	}
-	a.replacing = &replaceState{}
-	if a.ed.Column() == editor.TextColumn {
+	if column == editor.TextColumn {
 		a.say("replace: type the character for the byte at the cursor")
 	} else {
 		a.say("replace: type two hex digits for the byte at the cursor")
@@ -321,75 +320,4 @@ func flushText(r editor.FlushReport, name, noun string) string {
 		text += fmt.Sprintf("; %s past the end were lost when %s shrank to %s", byteconv.Count(r.Lost, "changed byte"), name, byteconv.Count(r.ShrankTo, "byte"))
 	}
 	return text
-}
-
-func (a *app) commandPrompt() error {
-	a.ask(":", "goto OFFSET · w · q · wq · set cols=N · /TEXT · ?TEXT · fill HEX · mark NAME · help", a.command)
-	return nil
-}
-
-// command runs a command-line command: an offset or goto, w, q, wq, set cols=N, /text, ?text,
-// fill HEX, mark [NAME], help.
-func (a *app) command(line string) error {
-	line = strings.TrimSpace(line)
-	if line == "" {
-		return nil
-	}
-	if rest, ok := strings.CutPrefix(line, "/"); ok {
-		return a.search(rest, false)
-	}
-	if rest, ok := strings.CutPrefix(line, "?"); ok {
-		return a.search(rest, true)
-	}
-	name, arg, _ := strings.Cut(line, " ")
-	arg = strings.TrimSpace(arg)
-	switch name {
-	case "goto", "g":
-		return a.ed.Goto(arg)
-	case "w", "write", "flush":
-		return a.flush()
-	case "q", "quit", "wq", "x", "exit":
-		a.tv.Stop()
-		return nil
-	case "q!":
-		return fmt.Errorf("edits cannot be discarded: they are written in place as you type; undo them (%s), then quit", a.keyFor("edit.undo"))
-	case "set":
-		return a.set(arg)
-	case "fill":
-		return a.fill(arg)
-	case "mark", "bookmark":
-		a.ed.ToggleBookmark(arg)
-		return nil
-	case "help":
-		a.showOverlay(pageHelp)
-		return nil
-	}
-	if meantAsOffset(line) {
-		// Goto reads it from the cursor, and says what is wrong with it: not an offset at all,
-		// or one before the start or past the end.
-		return a.ed.Goto(line)
-	}
-	return fmt.Errorf("unknown command %q: try goto OFFSET, w, q, wq, set cols=N, /TEXT, ?TEXT, fill HEX, mark NAME, help", line)
-}
-
-// meantAsOffset reports whether a command line is an offset rather than a command: it starts as
-// goto expressions do (a digit, a sign or "end") or ends with "%". No command starts so.
-func meantAsOffset(line string) bool {
-	c := line[0]
-	return c >= '0' && c <= '9' || c == '+' || c == '-' ||
-		len(line) >= 3 && strings.EqualFold(line[:3], "end") || strings.HasSuffix(line, "%")
-}
-
-func (a *app) set(arg string) error {
-	key, value, _ := strings.Cut(arg, "=")
-	switch strings.TrimSpace(key) {
-	case "cols":
-		n, err := strconv.Atoi(strings.TrimSpace(value))
-		if err != nil || n < 0 || n > MaxCols {
-			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", MaxCols)
-		}
-		a.view.SetColumns(n)
-		return nil
-	}
-	return fmt.Errorf("unknown setting %q: try set cols=N", arg)
 }

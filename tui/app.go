@@ -3,18 +3,14 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/hexview"
-	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
@@ -34,78 +30,22 @@ type Options struct {
 }
 
 // app wires the editor model to the terminal: the hex view, the status bar, the prompt line, the
-// inspector, the overlays and the action table. Its fields are touched only by the tview
-// goroutine; other goroutines post to it with tv.QueueUpdateDraw.
+// inspector, the overlays and the action table. Its state is in small parts by job; all but
+// crossGoroutine are touched only by the tview goroutine, and other goroutines post to it with
+// tv.QueueUpdateDraw (see crossGoroutine for the rule).
 type app struct {
 	ed   *editor.Editor
 	km   *keymap.Keymap
-	keys *keymap.Resolver
 	opts Options
-
-	tv        *tview.Application
-	screen    tcell.Screen // set at each draw, for the clipboard
-	pages     *tview.Pages
-	root      *tview.Flex
-	body      *tview.Flex
-	view      *hexview.HexView
-	status    *hexview.StatusBar
-	prompt    *tview.InputField
-	inspector *tview.TextView
-	help      *tview.TextView
-	marks     *tview.List
-	changes   *tview.List
-
-	// count is how many times the action being run should act (a vim count), at least 1.
-	count int
-	// pending is the start of a key sequence or count, shown in the status bar.
-	pending string
-	message string
-	isError bool
-	// searching describes the search under way, with its progress; "" when none runs.
-	searching string
-	// promptDone receives the prompt's text when the user presses Enter.
-	promptDone func(text string) error
-	// replacing is non-nil while edit.replace-byte waits for the byte to write.
-	replacing *replaceState
 	// singleKey maps each key bound alone (not in a sequence) to its action, for the overlays.
 	singleKey map[string]string
-	overlay   string // the page shown over the editor: "", pageHelp or pageMarks
-	// inspectorOn is true while the data inspector panel is shown.
-	inspectorOn bool
 
-	// live is opts.Live, live mode; nil when it is off.
-	live *live.Live
-	// changesOn is true while the changes panel is shown.
-	changesOn bool
-	// changesSeq is the number of runs seen when the changes panel was last filled.
-	changesSeq int64
-	// changeItems are the entries the changes panel lists, in its order.
-	changeItems []live.Change
-	// fading is true when the last frame drew a foreign change still fading out; the ticker
-	// reads it to keep the frames coming until it has.
-	fading atomic.Bool
-	// drawQueued is true while a frame the ticker asked for has not been drawn.
-	drawQueued atomic.Bool
-	// signal is the signal that stopped the app; the signal goroutine sets it.
-	signal atomic.Pointer[os.Signal]
-	// searchReports carries the search's reports to the UI goroutine.
-	searchReports reportQueue
-	// crashed is the first panic of another goroutine of the app's, for Run to report.
-	crashed atomic.Pointer[crash]
-}
-
-// reportQueue holds the search reports not yet shown, in the order the searches sent them.
-type reportQueue struct {
-	mu      sync.Mutex
-	reports []editor.SearchReport
-	queued  bool // the UI goroutine is asked to take them
-}
-
-// replaceState is edit.replace-byte waiting for its input: in the hex column two digits, the
-// first kept in high.
-type replaceState struct {
-	high    byte
-	hasHigh bool
+	widgets
+	input
+	messages
+	panels
+	liveUI
+	crossGoroutine
 }
 
 // MaxCols bounds the bytes per row (--cols, set cols=N): wider rows fit no terminal.
@@ -125,7 +65,8 @@ const (
 
 // New makes the app over ed, with the keys of km; its Run method shows it.
 func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
-	a := &app{ed: ed, km: km, keys: km.NewResolver(), opts: opts, tv: tview.NewApplication(), live: opts.Live}
+	a := &app{ed: ed, km: km, opts: opts}
+	a.keys, a.tv, a.live = km.NewResolver(), tview.NewApplication(), opts.Live
 	a.singleKey = map[string]string{}
 	for _, action := range keymap.Actions() {
 		for _, k := range km.Keys(action.Name) {
@@ -135,12 +76,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		}
 	}
 
-	var src hexview.Source = ed
-	if a.live != nil {
-		src = live.View{Editor: ed, Live: a.live}
-	}
-	a.view = hexview.New(src).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
-	a.view.SetOnKey(a.onKey)
+	a.view = hexview.New(ed).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
 		a.ed.SetCursor(off)
 		a.ed.SetColumn(col)
@@ -269,24 +205,29 @@ func (a *app) pasteText(text string) error {
 	if err != nil {
 		return err
 	}
+	if dropped := a.takeDropped(); dropped != nil {
+		// The paste lacks them: its own message must not hide that.
+		return fmt.Errorf("%s; %w", note, dropped)
+	}
 	a.say(note)
 	return nil
 }
 
-// capture sees every key first and consumes it: keys for the editor go to the hex view, which
-// names them and calls onKey; the others go, named too, to the prompt, the overlay or the panel
-// that has focus. No key is handed back to tview, so its own stop key (Ctrl-C) never quits:
-// what a key does is the keymap's to say.
+// capture sees every key first, names it once, and consumes it: the prompt, the overlay or the
+// panel that has focus takes it, or else onKey runs what the keymap binds it to. No key is
+// handed back to tview, so its own stop key (Ctrl-C) never quits: what a key does is the
+// keymap's to say.
 func (a *app) capture(ev *tcell.EventKey) *tcell.EventKey {
+	name := hexview.KeyName(ev)
 	switch {
 	case a.promptOpen():
-		a.promptKey(ev)
+		a.promptKey(name, ev)
 	case a.overlay != "":
-		a.overlayKey(ev)
+		a.overlayKey(name, ev)
 	case a.changesOn && a.changes.HasFocus():
-		a.changesKey(ev)
-	default:
-		a.view.HandleKey(ev)
+		a.changesKey(name, ev)
+	case name != "":
+		a.onKey(name)
 	}
 	return nil
 }
@@ -321,16 +262,18 @@ func (a *app) cancelKey() string {
 }
 
 // onKey runs the action bound to a key, or types it in edit mode.
-func (a *app) onKey(name string, _ *tcell.EventKey) bool {
+func (a *app) onKey(name string) {
 	a.say("")
-	if a.replacing != nil {
-		a.replaceKey(name)
-		return true
-	}
-	if a.pending == "" && a.ed.Mode() == editor.EditMode {
+	if a.pending == "" {
+		// A waiting replace, or edit mode, takes a character; a replace ends at any other key.
 		if r, ok := keymap.Input(name); ok {
-			a.typeRune(r)
-			return true
+			if typed, err := a.ed.Type(r); typed {
+				a.check(a.typingError(err))
+				return
+			}
+		} else if a.ed.CancelReplace() {
+			a.say("replace cancelled")
+			return
 		}
 	}
 	res := a.keys.Feed(name)
@@ -346,63 +289,21 @@ func (a *app) onKey(name string, _ *tcell.EventKey) bool {
 			a.fail(err)
 		}
 	}
-	return true
 }
 
-// typeRune writes a typed character in edit mode: a hex digit in the hex column, the character's
-// bytes in the text column.
-func (a *app) typeRune(r rune) {
-	if a.ed.Column() == editor.TextColumn {
-		a.check(a.ed.TypeText(r))
-		return
+// typingError says what to do instead when a character typed in the hex column was no hex digit.
+func (a *app) typingError(err error) error {
+	if errors.Is(err, editor.ErrNotHexDigit) {
+		return fmt.Errorf("%w: type 0-9 or a-f here, switch to the text column with %s, or leave edit mode with %s",
+			err, a.keyFor("column.toggle"), a.keyFor("mode.view"))
 	}
-	ok, err := a.ed.TypeHex(r)
-	switch {
-	case err != nil:
-		a.fail(err)
-	case !ok:
-		a.fail(fmt.Errorf("%q is not a hex digit: type 0-9 or a-f here, switch to the text column with %s, or leave edit mode with %s",
-			r, a.keyFor("column.toggle"), a.keyFor("mode.view")))
-	}
-}
-
-// replaceKey takes the input edit.replace-byte waits for: two hex digits in the hex column, one
-// ASCII character in the text column. Any other key cancels it.
-func (a *app) replaceKey(name string) {
-	r, ok := keymap.Input(name)
-	if !ok {
-		a.replacing = nil
-		a.say("replace cancelled")
-		return
-	}
-	if a.ed.Column() == editor.TextColumn {
-		a.replacing = nil
-		if r > 0x7F {
-			a.fail(fmt.Errorf("replace writes one byte: type an ASCII character, or use edit mode for %q", r))
-			return
-		}
-		a.check(a.ed.ReplaceByte(byte(r)))
-		return
-	}
-	d, ok := byteconv.HexDigit(r)
-	if !ok {
-		a.replacing = nil
-		a.fail(fmt.Errorf("%q is not a hex digit: replace cancelled", r))
-		return
-	}
-	if !a.replacing.hasHigh {
-		a.replacing.high, a.replacing.hasHigh = d, true
-		return
-	}
-	b := a.replacing.high<<4 | d
-	a.replacing = nil
-	a.check(a.ed.ReplaceByte(b))
+	return err
 }
 
 // say shows a message in the status bar; "" clears it.
 func (a *app) say(text string) { a.message, a.isError = text, false }
 
-// fail shows an error in the status bar, without the package prefix users need not see.
+// fail shows an error in the status bar.
 func (a *app) fail(err error) {
 	msg := err.Error()
 	switch {
@@ -411,7 +312,7 @@ func (a *app) fail(err error) {
 	case errors.Is(err, mmap.ErrFault):
 		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
 	}
-	a.message, a.isError = strings.TrimPrefix(msg, "editor: "), true
+	a.message, a.isError = msg, true
 }
 
 // check shows err, if any.
@@ -464,10 +365,10 @@ func (a *app) refresh() {
 	if a.pending != "" {
 		left += "  " + a.pending
 	}
-	if a.replacing != nil {
+	if st.Replace.Waiting {
 		left += "  replace:"
-		if a.replacing.hasHigh {
-			left += fmt.Sprintf(" %x_", a.replacing.high)
+		if st.Replace.HasHigh {
+			left += fmt.Sprintf(" %x_", st.Replace.High)
 		}
 	}
 	column := "hex"
@@ -567,8 +468,7 @@ func (a *app) closePrompt() {
 
 // promptKey handles a key while the prompt is open: keymap.Accept runs the prompt's function on
 // the text, a key that cancels closes the prompt, and the others edit the text.
-func (a *app) promptKey(ev *tcell.EventKey) {
-	name := hexview.KeyName(ev)
+func (a *app) promptKey(name string, ev *tcell.EventKey) {
 	switch {
 	case name == keymap.Accept:
 		done, text := a.promptDone, a.prompt.GetText()

@@ -7,7 +7,6 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
-	"github.com/mmhex/mmhex/hexview"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 )
@@ -123,8 +122,7 @@ func (a *app) jumpToChange(i int) {
 // entry, the keys of the cursor moves move in the list, keymap.Cancel and the keys of mode.view go
 // back to the bytes, and any other bound key goes back to the bytes and does there what it does.
 // Unbound keys go to the list.
-func (a *app) changesKey(ev *tcell.EventKey) {
-	name := hexview.KeyName(ev)
+func (a *app) changesKey(name string, ev *tcell.EventKey) {
 	action := a.singleKey[name]
 	switch {
 	case name == keymap.Accept:
@@ -139,7 +137,7 @@ func (a *app) changesKey(ev *tcell.EventKey) {
 		a.forward(ev)
 	default:
 		a.tv.SetFocus(a.view)
-		a.view.HandleKey(ev)
+		a.onKey(name)
 	}
 }
 

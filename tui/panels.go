@@ -7,7 +7,6 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/mmhex/mmhex/editor"
-	"github.com/mmhex/mmhex/hexview"
 	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
@@ -79,8 +78,7 @@ func (a *app) closeOverlay() {
 // overlayKey handles a key while an overlay is open: keymap.Cancel and the keys of mode.view, of
 // the action that opened it and of file.quit close it; other keys go to the overlay itself
 // (scrolling, choosing).
-func (a *app) overlayKey(ev *tcell.EventKey) {
-	name := hexview.KeyName(ev)
+func (a *app) overlayKey(name string, ev *tcell.EventKey) {
 	action := a.singleKey[name]
 	switch {
 	case name == keymap.Cancel,
@@ -147,9 +145,8 @@ Goto prompt
   0x1F00 (hex), 1234 (decimal), +N or -N (from the cursor), 50% (of the file), end, end-N
 
 Command line
-  goto OFFSET (or just OFFSET), w (flush), q, wq, set cols=N (0 fits the terminal),
-  /TEXT, ?TEXT (search), fill HEX (the selection), mark [NAME] (bookmark), help
 `)
+	sb.WriteString(commandHelp())
 	fmt.Fprintf(&sb, `
 Live mode (mmhex -n NAME, or mmhex --watch FILE)
   Every interval the bytes on screen are compared with a copy mmhex keeps:

@@ -49,16 +49,29 @@ func (a *app) RunTerminal(in io.Reader, out, errOut io.Writer) error {
 }
 
 // droppedInput tells the user that the terminal sent n bytes that are not UTF-8, which utf8Tty
-// dropped: if they were part of a paste, what was pasted lacks them.
+// dropped: if they were part of a paste, what was pasted lacks them, and pasteText says so.
 func (a *app) droppedInput(n int) {
+	a.dropped.Add(int64(n))
 	// utf8Tty calls it from tcell's input goroutine, which the UI goroutine may be waiting for.
 	go a.tv.QueueUpdateDraw(func() {
-		what := "1 byte the terminal sent that is"
-		if n > 1 {
-			what = fmt.Sprintf("%d bytes the terminal sent that are", n)
+		if err := a.takeDropped(); err != nil {
+			a.fail(err)
 		}
-		a.fail(fmt.Errorf("dropped %s not UTF-8; if you pasted, check what was written", what))
 	})
+}
+
+// takeDropped returns the message for the dropped input bytes no message has told of yet, or
+// nil if there are none.
+func (a *app) takeDropped() error {
+	n := a.dropped.Swap(0)
+	if n == 0 {
+		return nil
+	}
+	what := "1 byte the terminal sent that is"
+	if n > 1 {
+		what = fmt.Sprintf("%d bytes the terminal sent that are", n)
+	}
+	return fmt.Errorf("dropped %s not UTF-8; if you pasted, check what was written", what)
 }
 
 // stopGrace is how long the UI may take to stop after a signal before the terminal is given

@@ -20,9 +20,10 @@ Usage: mmhex create [--size N] [--demo] NAME
 
 Creates the named shared-memory mapping NAME of N bytes (default 4096; the OS rounds it up to
 whole pages), zero-filled, and holds it until Ctrl-C, SIGTERM or SIGHUP (its terminal closing),
-then releases it (on Linux the name, /dev/shm/NAME, is removed). Another process attaches with
-'mmhex -n NAME' (the editor) or 'mmhex watch -n NAME' (print every change). If NAME exists
-already, create says so and exits 1: another process holds it.
+then releases it (on Linux the name, /dev/shm/NAME, is removed, unless it names by then a
+mapping another process made). Another process attaches with 'mmhex -n NAME' (the editor) or
+'mmhex watch -n NAME' (print every change). If NAME exists already, create says so and exits 1:
+another process holds it.
 
 Sizes may be decimal or 0x-hex, with an optional K, M or G suffix (1024, 1024², 1024³):
 4096, 64K, 1M, 0x1000.
@@ -98,8 +99,14 @@ func runCreate(args []string, io stdio) error {
 			"uint32 counter at 0x%x, uint64 Unix time in ns at 0x%x, text at 0x%x\n", demoCounterAt, demoTimeAt, demoTextAt)
 	}
 	fmt.Fprintln(io.out, "holding it until Ctrl-C")
+	return holdNamed(ctx, m, name, *demo, io)
+}
 
-	if *demo {
+// holdNamed holds the named mapping m until ctx is done, changing the demo values meanwhile when
+// demo is set, then closes it and says what became of the name.
+func holdNamed(ctx context.Context, m *mmap.Mapping, name string, demo bool, io stdio) error {
+	var err error
+	if demo {
 		err = runDemo(ctx, m)
 	} else {
 		<-ctx.Done()
@@ -107,10 +114,14 @@ func runCreate(args []string, io stdio) error {
 	if cerr := m.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
+	reused := errors.Is(err, mmap.ErrNameReused)
+	if err != nil && !reused {
 		return fmt.Errorf("named mapping %q: %w", name, err)
 	}
-	if _, isFile := mmap.NamedPath(name); isFile {
+	if path, isFile := mmap.NamedPath(name); reused {
+		// Someone removed our name while we held it and created their own under it.
+		fmt.Fprintf(io.out, "released named mapping %q; %s is now another process's mapping, made after this one: left it in place\n", name, path)
+	} else if isFile {
 		fmt.Fprintf(io.out, "released named mapping %q: the name is removed; processes still attached keep their memory\n", name)
 	} else {
 		fmt.Fprintf(io.out, "closed named mapping %q: it lives on while other processes hold it\n", name)

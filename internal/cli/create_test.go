@@ -137,6 +137,41 @@ func TestCreateReleasesTheNameOnSignals(t *testing.T) {
 	}
 }
 
+// TestCreateLeavesAReplacedNameAlone: while create holds its name, someone removes it and
+// creates their own mapping under it. Releasing must not remove theirs, however create ends.
+func TestCreateLeavesAReplacedNameAlone(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /dev/shm and a way to send signals to another process (Linux)")
+	}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			name := uniqueMappingName()
+			path := filepath.Join("/dev/shm", name)
+			cmd, stdout := startCreate(t, name)
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte("theirs"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.Remove(path) })
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("create after %v: %v, want exit 0", sig, err)
+			}
+			if got, err := os.ReadFile(path); err != nil || string(got) != "theirs" {
+				t.Errorf("after %v, %s holds %q, %v; want the other mapping, untouched", sig, path, got, err)
+			}
+			want := `released named mapping "` + name + `"; ` + path + " is now another process's mapping, made after this one: left it in place\n"
+			if !strings.HasSuffix(stdout.String(), want) {
+				t.Errorf("create printed:\n%s\nwant it to end with %q", stdout.String(), want)
+			}
+		})
+	}
+}
+
 func TestCreateDemo(t *testing.T) {
 	if !namedMappingsSupported() {
 		t.Skipf("named mappings are not supported on %s", runtime.GOOS)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -80,6 +81,11 @@ func runDump(args []string, io stdio) error {
 		return err
 	}
 	defer m.Close()
+	return dumpFrom(io.out, t, m, start, limit, opts)
+}
+
+// dumpFrom dumps m from the offset start reads as, to the end or at most *limit bytes.
+func dumpFrom(out io.Writer, t target, m *mmap.Mapping, start byteconv.Offset, limit *int64, opts xxd.Options) error {
 	size := m.Size()
 	off, err := offsetIn(start, t, size)
 	if err != nil {
@@ -89,19 +95,70 @@ func runDump(args []string, io stdio) error {
 	if limit != nil {
 		length = min(length, *limit)
 	}
-	enc, err := xxd.NewEncoder(io.out, off, opts)
+	enc, err := xxd.NewEncoder(out, off, opts)
 	if err != nil {
 		return err
 	}
-	err = m.Scan(off, length, 0, func(chunk []byte, _ int64) error {
-		_, err := enc.Write(chunk)
-		return err
+	return dumpRange(t, m, enc, off, length)
+}
+
+// dumpCopy is how much dump copies out of the mapping before formatting it, and dumpBlock the
+// unit of that copy. The encoder then never reads mapped memory, so when the file shrinks
+// underneath, the fault strikes in the copy, between two blocks, and not inside the encoder's
+// buffers, which would be lost with the rows they hold. Blocks start at multiples of 4 KiB, a
+// divisor of every page size, so the blocks copied before a fault hold every byte the file
+// still has.
+const (
+	dumpCopy  = 256 << 10
+	dumpBlock = 4 << 10
+)
+
+// dumpRange dumps [off, off+length) of m through enc. If the file shrinks meanwhile, it prints
+// every row read before the fault up to the file's new end, then says where that end is.
+func dumpRange(t target, m *mmap.Mapping, enc *xxd.Encoder, off, length int64) error {
+	buf := make([]byte, 0, dumpCopy)
+	at := off // the offset of buf[0]
+	err := m.Scan(off, length, 0, func(chunk []byte, start int64) error {
+		for len(chunk) > 0 {
+			n := min(len(chunk), int(dumpBlock-start%dumpBlock), cap(buf)-len(buf))
+			// A fault inside this append leaves buf as it was: the blocks before it.
+			buf = append(buf, chunk[:n]...)
+			chunk, start = chunk[n:], start+int64(n)
+			if len(buf) == cap(buf) {
+				if _, err := enc.Write(buf); err != nil {
+					return err
+				}
+				at, buf = at+int64(len(buf)), buf[:0]
+			}
+		}
+		return nil
 	})
-	if err == nil {
-		err = enc.Close()
+	var size int64
+	shrank := false
+	if errors.Is(err, mmap.ErrFault) {
+		var sizeErr error
+		size, sizeErr = m.CurrentSize()
+		shrank = sizeErr == nil && size < at+int64(len(buf))
 	}
-	if err != nil {
+	if shrank {
+		// The last page before the fault reads as zeros past the new end: those bytes are gone.
+		buf = buf[:max(0, size-at)]
+	}
+	// After a failed write the encoder writes nothing more and returns that error.
+	_, werr := enc.Write(buf)
+	if cerr := enc.Close(); werr == nil {
+		werr = cerr
+	}
+	switch {
+	case shrank:
+		return &explainedError{
+			msg:   fmt.Sprintf("dump %s: it was truncated to %s while it was dumped: the rows above go up to its new end, 0x%x", t, byteconv.FormatSize(size), size),
+			cause: err,
+		}
+	case err != nil:
 		return fmt.Errorf("dump %s: %w", t, err)
+	case werr != nil:
+		return fmt.Errorf("dump %s: %w", t, werr)
 	}
 	return nil
 }

@@ -249,3 +249,53 @@ func TestDumpNamedMapping(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, stdout\n%s\nwant\n%s", r.code, r.errOut, r.out, want)
 	}
 }
+
+// truncatingWriter collects a dump and, at its first write, truncates the file being dumped to
+// size, as another process may: the dump goes on over a file that shrank underneath.
+type truncatingWriter struct {
+	bytes.Buffer
+	t    *testing.T
+	path string
+	size int64
+	done bool
+}
+
+func (w *truncatingWriter) Write(p []byte) (int, error) {
+	if !w.done {
+		w.done = true
+		if err := os.Truncate(w.path, w.size); err != nil {
+			w.t.Error(err)
+		}
+	}
+	return w.Buffer.Write(p)
+}
+
+// TestDumpTruncatedMidwayPrintsEveryRowRead: the rows up to the file's new end are printed (none
+// held back in a buffer, none of the zeros the last page reads as past the end), then one line
+// says where the file ends now.
+func TestDumpTruncatedMidwayPrintsEveryRowRead(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows refuses to truncate a file that has a mapped view")
+	}
+	const size, newSize = 4 << 20, 1<<20 + 100
+	data := seededBytes(7, size)
+	path := patchTestFile(t, "shrinking.bin", data)
+	want := runCLI(t, "", "dump", patchTestFile(t, "kept.bin", data[:newSize])).out
+
+	out := &truncatingWriter{t: t, path: path, size: newSize}
+	var errOut bytes.Buffer
+	code := Run([]string{"dump", path}, strings.NewReader(""), out, &errOut)
+	if got := out.String(); got != want {
+		t.Errorf("stdout holds %d bytes ending\n%s\nwant %d bytes ending\n%s", len(got), lastLines(got, 2), len(want), lastLines(want, 2))
+	}
+	wantErr := fmt.Sprintf("mmhex: dump %s: it was truncated to 1048676 bytes while it was dumped: the rows above go up to its new end, 0x100064\n", path)
+	if code != 1 || errOut.String() != wantErr {
+		t.Errorf("exit %d, stderr %q; want exit 1, stderr %q", code, errOut.String(), wantErr)
+	}
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	return strings.Join(lines[max(0, len(lines)-n-1):], "")
+}

@@ -95,17 +95,22 @@ func runEditor(args []string, io stdio) error {
 	opts := tui.Options{Cols: *cols, ReadOnlyNote: readOnlyNote, NoColor: os.Getenv("NO_COLOR") != ""}
 	var st editor.Storage = m
 	if liveMode {
-		label := t.name
-		if t.path != "" {
-			label = filepath.Base(t.path)
-		}
-		opts.Live = live.New(m, live.Config{Label: label, Name: t.name, Interval: *interval})
+		opts.Live = newLive(t, m, *interval)
 		st = live.Storage{Mapping: m, Live: opts.Live}
 	}
 	if fi, err := os.Stat(t.path); err == nil && readOnlyNote == "" {
 		opts.StartNote = rootEditsReadOnly(t, fi.Mode(), os.Geteuid())
 	}
 	return tui.New(editor.New(st), km, opts).RunTerminal(io.in, io.out, io.err)
+}
+
+// newLive makes live mode over the target's mapping m, comparing every interval.
+func newLive(t target, m *mmap.Mapping, interval time.Duration) *live.Live {
+	label := t.name
+	if t.path != "" {
+		label = filepath.Base(t.path)
+	}
+	return live.New(m, live.Config{Label: label, Name: t.name, Interval: interval})
 }
 
 // loadKeymap builds the keymap of the preset with the user's key file, if there is one, laid over

@@ -65,7 +65,15 @@ func (t target) explain(err error, mode mmap.Mode) error {
 	sentence := func(format string, args ...any) error {
 		return &explainedError{msg: fmt.Sprintf(format, args...), cause: err}
 	}
+	// Where a named mapping is a file (Linux), anyone can put a link, a FIFO or a directory
+	// under its name: the sentence names the file.
+	shmFile, _ := mmap.NamedPath(t.name)
+	var badName *mmap.NameError
 	switch {
+	case errors.Is(err, mmap.ErrSymlink):
+		return sentence("%s is a symbolic link (%s): refused, because a link could redirect writes to another file; remove it if you did not make it", t, shmFile)
+	case t.name != "" && (errors.Is(err, mmap.ErrIsDir) || errors.Is(err, mmap.ErrNotRegular)):
+		return sentence("%s is no shared-memory object: %s is a directory, device, FIFO or socket, which has no fixed size to map; check the name", t, shmFile)
 	case errors.Is(err, mmap.ErrIsDir):
 		return sentence("%s is a directory: give a file", t.path)
 	case errors.Is(err, mmap.ErrNotRegular):
@@ -78,8 +86,8 @@ func (t target) explain(err error, mode mmap.Mode) error {
 		return sentence("%s: permission denied for writing: open it read-only with -r, or change its permissions", t)
 	case errors.Is(err, fs.ErrPermission):
 		return sentence("%s: permission denied: you may not read it", t)
-	case errors.Is(err, mmap.ErrBadName):
-		return usageErrorf("%s", strings.TrimPrefix(err.Error(), "mmap: "))
+	case errors.As(err, &badName):
+		return &exitError{code: 2, err: sentence("%q: %v: %s", badName.Name, mmap.ErrBadName, badName.Rule)}
 	case errors.Is(err, mmap.ErrNotSupported):
 		return err
 	}

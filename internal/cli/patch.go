@@ -399,10 +399,3 @@ func printChanges(w io.Writer, plan *patch.Plan) error {
 func changedBytes(plan *patch.Plan) string {
 	return fmt.Sprintf("%s in %s", byteconv.CountAs(plan.Bytes(), "byte", "bytes"), byteconv.CountAs(len(plan.Changes), "run", "runs"))
 }
-
-func plural[N int | int64](n N, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}

@@ -53,6 +53,10 @@ const (
 	watchJSONTime = "2006-01-02T15:04:05.000000000Z07:00"
 )
 
+// beforeFirstCopy, when a test sets it, runs between mapping the target and taking the first
+// copy of it, where a truncation by another process cannot otherwise be timed.
+var beforeFirstCopy func()
+
 func runWatch(args []string, io stdio) error {
 	flags := newFlagSet("mmhex watch", watchUsage, io.out)
 	interval := flags.Duration("interval", 50*time.Millisecond, "poll every `D` (at least 1ms)")
@@ -102,7 +106,13 @@ func runWatch(args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	if beforeFirstCopy != nil {
+		beforeFirstCopy()
+	}
 	w, err := watch.New(m, off, length)
+	if errors.Is(err, mmap.ErrFault) && noteTruncation(t, m, off+length, io.err) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("watch %s: %w", t, err)
 	}
@@ -111,15 +121,22 @@ func runWatch(args []string, io stdio) error {
 		out: bufio.NewWriter(io.out), errOut: io.err, size: m.Size(),
 	}
 
+	return s.run(*interval, *duration)
+}
+
+// run polls every interval until a signal, the duration (0: no limit) or the count of runs ends
+// the session. It says what it watches once the signals are caught, so that a script may stop it
+// as soon as it reads that line.
+func (s *watchSession) run(interval, duration time.Duration) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if *duration > 0 {
+	if duration > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *duration)
+		ctx, cancel = context.WithTimeout(ctx, duration)
 		defer cancel()
 	}
-	fmt.Fprintf(io.err, "mmhex: watching %s: %s from 0x%x, every %v (Ctrl-C stops)\n", t, byteconv.FormatSize(length), off, *interval)
-	ticker := time.NewTicker(*interval)
+	fmt.Fprintf(s.errOut, "mmhex: watching %s: %s from 0x%x, every %v (Ctrl-C stops)\n", s.t, byteconv.FormatSize(s.w.Len()), s.w.Offset(), interval)
+	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
 		select {
@@ -226,12 +243,20 @@ func (s *watchSession) stopOnFault(err error) (done bool, _ error) {
 	if !errors.Is(err, mmap.ErrFault) {
 		return true, fmt.Errorf("watch %s: %w", s.t, err)
 	}
-	end := s.w.Offset() + s.w.Len()
-	if _, rerr := s.m.Remap(); rerr == nil && s.m.Size() < end {
-		s.notef("%s was truncated to %s (watching up to %d): stopped watching", s.t, byteconv.FormatSize(s.m.Size()), end)
+	if noteTruncation(s.t, s.m, s.w.Offset()+s.w.Len(), s.errOut) {
 		return true, nil
 	}
 	return true, fmt.Errorf("watch %s: %w: stopped watching", s.t, mmap.ErrFault)
+}
+
+// noteTruncation tells, after a fault, whether it came from the watched object shrinking below
+// end, the end of the watched range, and if so says that watching stopped there.
+func noteTruncation(t target, m *mmap.Mapping, end int64, errOut io.Writer) bool {
+	if _, err := m.Remap(); err != nil || m.Size() >= end {
+		return false
+	}
+	fmt.Fprintf(errOut, "mmhex: %s was truncated to %s (watching up to %d): stopped watching\n", t, byteconv.FormatSize(m.Size()), end)
+	return true
 }
 
 // checkName notes, once, that a named mapping's name is gone: its creator released it (POSIX

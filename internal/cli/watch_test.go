@@ -432,6 +432,30 @@ func TestWatchSessionStopsOnAFault(t *testing.T) {
 	}
 }
 
+// TestWatchStopsWhenTruncatedDuringTheFirstCopy: the file shrinks after it is mapped but before
+// watch has its first copy of it (a 1 GiB copy takes a while), so the copy faults. That is the
+// same end of watching as a truncation seen later, and says the same.
+func TestWatchStopsWhenTruncatedDuringTheFirstCopy(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows refuses to truncate a file that has a mapped view")
+	}
+	path := filepath.Join(testdir.New(t), "shrinking.bin")
+	if err := os.WriteFile(path, make([]byte, 64<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	beforeFirstCopy = func() {
+		if err := os.Truncate(path, 100); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Cleanup(func() { beforeFirstCopy = nil })
+	r := runCLI(t, "", "watch", "--duration", "60s", path)
+	want := "mmhex: " + path + " was truncated to 100 bytes (watching up to 65536): stopped watching\n"
+	if r.code != 0 || r.errOut != want || r.out != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 0 and stderr %q", r.code, r.out, r.errOut, want)
+	}
+}
+
 // TestWatchNotesAReleasedName: the creator releases the name; on Linux the memory lives on in
 // this process, watch says so and keeps reporting.
 func TestWatchNotesAReleasedName(t *testing.T) {
