@@ -1,66 +1,105 @@
 package tui
 
-import "github.com/gdamore/tcell/v2"
+import (
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/uniseg"
+)
 
-// diffScreen hands tcell only the cells a frame changes. tview clears the whole screen before
-// every frame (Application.draw), and tcell marks a cell for sending whenever its text differs
-// from the text it held a moment before: after the clear's blanks, every cell drawn again counts
-// as changed, and tcell re-sends the whole screen each frame although the terminal shows it
-// already (a frame of 120x40 hex cells is 15 KB, more than a pty takes in one write). diffScreen
-// takes a clear to mean "a frame starts": the cells drawn go to tcell, which sends only those
-// whose text or style differ from what the terminal shows, and at Show the cells the frame left
-// undrawn are blanked, as the clear would have done.
+// diffScreen hands tcell only the cells whose look a frame changes. tcell sends a cell when its
+// text differs from the text it held a moment before, not from what the terminal shows: tview
+// clears the whole screen before every frame (Application.draw) and boxes fill their background
+// before their contents are drawn over it, so every cell counts as changed and tcell re-sends
+// the whole screen for each key, although the terminal shows it already (a 120x40 screen of hex
+// cells is 11-15 KB, more than a pty takes in one write). diffScreen collects the frame in a
+// buffer of its own and, at Show, puts into tcell's the cells that differ from what it put there
+// last; tcell then sends just those.
 type diffScreen struct {
 	tcell.Screen
-	// drawn is, per cell, row by row, whether the frame under way has drawn it since the clear;
-	// framing is whether a clear started that frame.
-	drawn   []bool
-	w, h    int
-	framing bool
+	w, h int
+	// frame is the frame being drawn, row by row; shown is what was last put into tcell's
+	// buffer, with valid false for cells that must be put again.
+	frame, shown []shadowCell
 }
+
+// shadowCell is one cell: a grapheme cluster ("" for the second cell of a wide one), its style
+// and its width.
+type shadowCell struct {
+	text  string
+	style tcell.Style
+	width int
+	valid bool
+}
+
+var blankCell = shadowCell{text: " ", style: tcell.StyleDefault, width: 1, valid: true}
 
 func newDiffScreen(s tcell.Screen) *diffScreen { return &diffScreen{Screen: s} }
 
-// Clear starts a frame.
-func (s *diffScreen) Clear() {
+// fit sizes the buffers to the screen; a new size starts from a blank frame that must be put whole.
+func (s *diffScreen) fit() {
 	w, h := s.Screen.Size()
-	if w != s.w || h != s.h || s.drawn == nil {
-		s.w, s.h = w, h
-		s.drawn = make([]bool, w*h)
-	} else {
-		clear(s.drawn)
-	}
-	s.framing = true
-}
-
-// mark records that the cell at x, y and width-1 more to its right were drawn.
-func (s *diffScreen) mark(x, y, width int) {
-	if !s.framing || y < 0 || y >= s.h {
+	if w == s.w && h == s.h && s.frame != nil {
 		return
 	}
-	for i := x; i < x+max(width, 1) && i < s.w; i++ {
-		if i >= 0 {
-			s.drawn[y*s.w+i] = true
-		}
+	s.w, s.h = w, h
+	s.frame, s.shown = make([]shadowCell, w*h), make([]shadowCell, w*h)
+	for i := range s.frame {
+		s.frame[i] = blankCell
 	}
 }
 
+// Clear starts a frame from blanks, as tcell's Clear does.
+func (s *diffScreen) Clear() { s.Fill(' ', tcell.StyleDefault) }
+
+func (s *diffScreen) Fill(r rune, style tcell.Style) {
+	s.fit()
+	c := shadowCell{text: runeText(r), style: style, width: 1, valid: true}
+	for i := range s.frame {
+		s.frame[i] = c
+	}
+}
+
+// Put draws the first grapheme cluster of str at x, y, as tcell's Put does, and returns the rest
+// of str and the cluster's width.
 func (s *diffScreen) Put(x, y int, str string, style tcell.Style) (string, int) {
-	rest, width := s.Screen.Put(x, y, str, style)
-	s.mark(x, y, width)
-	return rest, width
+	s.fit()
+	if x < 0 || y < 0 || x >= s.w || y >= s.h {
+		return str, 0
+	}
+	var cluster string
+	width, state := 0, -1
+	for width == 0 && str != "" {
+		var g string
+		g, str, width, state = uniseg.FirstGraphemeClusterInString(str, state)
+		if cluster == "" {
+			cluster = g
+		} else {
+			cluster += g
+		}
+	}
+	s.set(x, y, cluster, style, width)
+	return str, width
+}
+
+func (s *diffScreen) set(x, y int, text string, style tcell.Style, width int) {
+	i := y*s.w + x
+	s.frame[i] = shadowCell{text: text, style: style, width: width, valid: true}
+	if width == 2 && x+1 < s.w {
+		s.frame[i+1] = shadowCell{style: style, valid: true}
+	}
 }
 
 func (s *diffScreen) SetContent(x, y int, primary rune, combining []rune, style tcell.Style) {
-	s.Screen.SetContent(x, y, primary, combining, style)
-	_, _, width := s.Screen.Get(x, y)
-	s.mark(x, y, width)
+	if len(combining) == 0 {
+		s.Put(x, y, runeText(primary), style)
+		return
+	}
+	s.Put(x, y, string(append([]rune{primary}, combining...)), style)
 }
 
 func (s *diffScreen) SetCell(x, y int, style tcell.Style, ch ...rune) {
-	s.Screen.SetCell(x, y, style, ch...)
-	_, _, width := s.Screen.Get(x, y)
-	s.mark(x, y, width)
+	if len(ch) > 0 {
+		s.SetContent(x, y, ch[0], ch[1:], style)
+	}
 }
 
 func (s *diffScreen) PutStr(x, y int, str string) { s.PutStrStyled(x, y, str, tcell.StyleDefault) }
@@ -68,57 +107,83 @@ func (s *diffScreen) PutStr(x, y int, str string) { s.PutStrStyled(x, y, str, tc
 func (s *diffScreen) PutStrStyled(x, y int, str string, style tcell.Style) {
 	for str != "" {
 		var width int
-		str, width = s.Put(x, y, str, style)
-		if width == 0 {
-			break
+		if str, width = s.Put(x, y, str, style); width == 0 {
+			return
 		}
 		x += width
 	}
 }
 
-// Fill draws every cell.
-func (s *diffScreen) Fill(r rune, style tcell.Style) {
-	s.Screen.Fill(r, style)
-	s.framing = false
-}
-
-// Get reports an undrawn cell of the frame under way as the clear left it.
 func (s *diffScreen) Get(x, y int) (string, tcell.Style, int) {
-	if s.undrawn(x, y) {
-		return " ", tcell.StyleDefault, 1
+	s.fit()
+	if x < 0 || y < 0 || x >= s.w || y >= s.h {
+		return "", tcell.StyleDefault, 0
 	}
-	return s.Screen.Get(x, y)
+	c := s.frame[y*s.w+x]
+	if c.text == "" {
+		return " ", c.style, 1
+	}
+	return c.text, c.style, c.width
 }
 
 func (s *diffScreen) GetContent(x, y int) (rune, []rune, tcell.Style, int) {
-	if s.undrawn(x, y) {
-		return ' ', nil, tcell.StyleDefault, 1
-	}
-	return s.Screen.GetContent(x, y)
-}
-
-func (s *diffScreen) undrawn(x, y int) bool {
-	return s.framing && x >= 0 && y >= 0 && x < s.w && y < s.h && !s.drawn[y*s.w+x]
-}
-
-// Show blanks what the frame left undrawn, then has tcell send what changed.
-func (s *diffScreen) Show() {
-	// Resized since the clear, the cells have moved; tview draws again for the resize.
-	if w, h := s.Screen.Size(); s.framing && w == s.w && h == s.h {
-		for i, drawn := range s.drawn {
-			if !drawn {
-				s.Screen.Put(i%s.w, i/s.w, " ", tcell.StyleDefault)
-			}
+	text, style, width := s.Get(x, y)
+	var primary rune
+	var combining []rune
+	for i, r := range text {
+		if i == 0 {
+			primary = r
+		} else {
+			combining = append(combining, r)
 		}
 	}
-	s.framing = false
+	return primary, combining, style, width
+}
+
+// Show puts the cells that changed into tcell's buffer and has tcell send them.
+func (s *diffScreen) Show() {
+	s.put()
 	s.Screen.Show()
 }
 
 // Sync sends every cell, whether or not the terminal shows it already.
 func (s *diffScreen) Sync() {
-	if s.framing {
-		s.Show()
-	}
+	s.put()
 	s.Screen.Sync()
+}
+
+func (s *diffScreen) put() {
+	if w, h := s.Screen.Size(); w != s.w || h != s.h {
+		// Resized since the frame began: its cells are out of place; tview draws again.
+		s.fit()
+		return
+	}
+	for i, c := range s.frame {
+		if c.text == "" {
+			// The right half of a wide cluster: tcell draws it with the left; whatever comes
+			// here next must be put.
+			s.shown[i] = shadowCell{}
+			continue
+		}
+		if c == s.shown[i] {
+			continue
+		}
+		s.Screen.Put(i%s.w, i/s.w, c.text, c.style)
+		s.shown[i] = c
+	}
+}
+
+// asciiText holds the one-character strings of ASCII, so drawing them allocates nothing.
+var asciiText = func() (t [128]string) {
+	for r := range t {
+		t[r] = string(rune(r))
+	}
+	return t
+}()
+
+func runeText(r rune) string {
+	if r >= 0 && r < 128 {
+		return asciiText[r]
+	}
+	return string(r)
 }

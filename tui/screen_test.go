@@ -31,7 +31,8 @@ func (t *recordingTty) take() string {
 	return s
 }
 
-// TestDiffScreenSendsOnlyChanges draws frames as tview does (clear, draw, show) on tcell's
+// TestDiffScreenSendsOnlyChanges draws frames as tview does (clear, a box's background, the
+// text over it, show) on tcell's
 // terminal screen and checks what reaches the terminal: a frame that draws what the terminal
 // shows already sends no cell, a changed word is sent without its unchanged neighbours, and
 // what a frame leaves undrawn is blanked on the terminal as the clear would have.
@@ -52,6 +53,9 @@ func TestDiffScreenSendsOnlyChanges(t *testing.T) {
 	s := newDiffScreen(screen)
 	frame := func(text string, style tcell.Style) string {
 		s.Clear()
+		for x := range 20 {
+			s.SetContent(x, 0, ' ', nil, tcell.StyleDefault) // a box's background, drawn over
+		}
 		s.PutStrStyled(0, 0, text, style)
 		s.Show()
 		return tty.take()
@@ -82,5 +86,11 @@ func TestDiffScreenSendsOnlyChanges(t *testing.T) {
 		if str, _, _ := screen.Get(x, 0); str != string(want) {
 			t.Errorf("after a shorter frame, cell %d holds %q, want %q", x, str, want)
 		}
+	}
+	if got := frame("a世b", plain); !strings.Contains(got, "世") {
+		t.Errorf("a wide character sent %q, want it whole", got)
+	}
+	if got := frame("abb", plain); !strings.Contains(got, "bb") {
+		t.Errorf("drawing over a wide character sent %q, want both cells it covered", got)
 	}
 }
