@@ -19,20 +19,45 @@ type diffScreen struct {
 	// frame is the frame being drawn, row by row; shown is what was last put into tcell's
 	// buffer, with valid false for cells that must be put again.
 	frame, shown []shadowCell
+	// styles are the styles the cells use, by index (a tcell.Style is 80 bytes, and a screen
+	// uses a dozen), and index finds a style's index. last is the index found last, which the
+	// next cell most often shares.
+	styles []tcell.Style
+	index  map[tcell.Style]uint32
+	last   uint32
 }
 
-// shadowCell is one cell: a grapheme cluster ("" for the second cell of a wide one), its style
-// and its width.
+// shadowCell is one cell: a grapheme cluster ("" for the second cell of a wide one), the index
+// of its style and its width.
 type shadowCell struct {
 	text  string
-	style tcell.Style
-	width int
+	style uint32
+	width uint8
 	valid bool
 }
 
-var blankCell = shadowCell{text: " ", style: tcell.StyleDefault, width: 1, valid: true}
+// maxStyles bounds the style table between frames: live mode's fading colours add styles
+// as they age.
+const maxStyles = 1024
 
-func newDiffScreen(s tcell.Screen) *diffScreen { return &diffScreen{Screen: s} }
+// styleIndex returns the index of style in the table, adding it if it is new.
+func (s *diffScreen) styleIndex(style tcell.Style) uint32 {
+	if int(s.last) < len(s.styles) && s.styles[s.last] == style {
+		return s.last
+	}
+	i, ok := s.index[style]
+	if !ok {
+		i = uint32(len(s.styles))
+		s.styles = append(s.styles, style)
+		s.index[style] = i
+	}
+	s.last = i
+	return i
+}
+
+func newDiffScreen(s tcell.Screen) *diffScreen {
+	return &diffScreen{Screen: s, index: map[tcell.Style]uint32{}}
+}
 
 // fit sizes the buffers to the screen; a new size starts from a blank frame that must be put whole.
 func (s *diffScreen) fit() {
@@ -42,8 +67,9 @@ func (s *diffScreen) fit() {
 	}
 	s.w, s.h = w, h
 	s.frame, s.shown = make([]shadowCell, w*h), make([]shadowCell, w*h)
+	blank := shadowCell{text: " ", style: s.styleIndex(tcell.StyleDefault), width: 1, valid: true}
 	for i := range s.frame {
-		s.frame[i] = blankCell
+		s.frame[i] = blank
 	}
 }
 
@@ -52,7 +78,13 @@ func (s *diffScreen) Clear() { s.Fill(' ', tcell.StyleDefault) }
 
 func (s *diffScreen) Fill(r rune, style tcell.Style) {
 	s.fit()
-	c := shadowCell{text: runeText(r), style: style, width: 1, valid: true}
+	if len(s.styles) > maxStyles {
+		// Start the table afresh; every cell is put again, and tcell sends those that changed.
+		s.styles, s.last = s.styles[:0], 0
+		clear(s.index)
+		clear(s.shown)
+	}
+	c := shadowCell{text: runeText(r), style: s.styleIndex(style), width: 1, valid: true}
 	for i := range s.frame {
 		s.frame[i] = c
 	}
@@ -82,9 +114,10 @@ func (s *diffScreen) Put(x, y int, str string, style tcell.Style) (string, int) 
 
 func (s *diffScreen) set(x, y int, text string, style tcell.Style, width int) {
 	i := y*s.w + x
-	s.frame[i] = shadowCell{text: text, style: style, width: width, valid: true}
+	st := s.styleIndex(style)
+	s.frame[i] = shadowCell{text: text, style: st, width: uint8(width), valid: true}
 	if width == 2 && x+1 < s.w {
-		s.frame[i+1] = shadowCell{style: style, valid: true}
+		s.frame[i+1] = shadowCell{style: st, valid: true}
 	}
 }
 
@@ -121,9 +154,9 @@ func (s *diffScreen) Get(x, y int) (string, tcell.Style, int) {
 	}
 	c := s.frame[y*s.w+x]
 	if c.text == "" {
-		return " ", c.style, 1
+		return " ", s.styles[c.style], 1
 	}
-	return c.text, c.style, c.width
+	return c.text, s.styles[c.style], int(c.width)
 }
 
 func (s *diffScreen) GetContent(x, y int) (rune, []rune, tcell.Style, int) {
@@ -168,7 +201,7 @@ func (s *diffScreen) put() {
 		if c == s.shown[i] {
 			continue
 		}
-		s.Screen.Put(i%s.w, i/s.w, c.text, c.style)
+		s.Screen.Put(i%s.w, i/s.w, c.text, s.styles[c.style])
 		s.shown[i] = c
 	}
 }

@@ -94,3 +94,33 @@ func TestDiffScreenSendsOnlyChanges(t *testing.T) {
 		t.Errorf("drawing over a wide character sent %q, want both cells it covered", got)
 	}
 }
+
+// TestDiffScreenStyleTable draws frames in ever new colours, as live mode's fading does: the
+// table of styles stays bounded, and the cells keep their colours across its fresh starts.
+func TestDiffScreenStyleTable(t *testing.T) {
+	sim := tcell.NewSimulationScreen("UTF-8")
+	if err := sim.Init(); err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Fini()
+	sim.SetSize(10, 2)
+	s := newDiffScreen(sim)
+	for i := range 3 * maxStyles {
+		style := tcell.StyleDefault.Foreground(tcell.NewRGBColor(int32(i%256), int32(i/256), 0))
+		s.Clear()
+		s.PutStrStyled(0, 0, "ab", style)
+		s.PutStr(0, 1, "still")
+		s.Show()
+		if len(s.styles) > maxStyles+3 {
+			t.Fatalf("after %d frames the style table holds %d styles", i+1, len(s.styles))
+		}
+		for x, want := range []tcell.Style{style, style, tcell.StyleDefault} {
+			if str, got, _ := sim.Get(x, 0); got != want {
+				t.Fatalf("frame %d, cell %d (%q): style %v, want %v", i, x, str, got, want)
+			}
+		}
+		if str, _, _ := sim.Get(4, 1); str != "l" {
+			t.Fatalf("frame %d: second row reads %q at 4, want l", i, str)
+		}
+	}
+}
