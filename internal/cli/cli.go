@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/spf13/pflag"
 )
 
 // version is the release this build calls itself; release builds set it with
@@ -45,7 +43,7 @@ func Run(args []string, in io.Reader, out, errOut io.Writer) int {
 		}
 	}
 	err := command(args, streams)
-	if err == nil || errors.Is(err, pflag.ErrHelp) {
+	if err == nil || errors.Is(err, errHelp) {
 		return 0
 	}
 	fmt.Fprintln(errOut, "mmhex: "+err.Error())
@@ -75,27 +73,23 @@ func usageErrorf(format string, args ...any) error {
 }
 
 // newFlagSet makes a GNU-style flag set, named by the command line that selects it ("mmhex
-// patch"), whose flags may stand before or after the operands. It
-// prints nothing itself: parse errors come back as usage errors, and --help prints usage to out.
-func newFlagSet(name, usage string, out io.Writer) *pflag.FlagSet {
-	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetInterspersed(true)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+// patch"), whose flags may stand before or after the operands. It prints nothing itself: parse
+// errors come back as usage errors, and --help prints usage to out.
+func newFlagSet(name, usage string, out io.Writer) *flagSet {
+	fs := newFlags(name)
+	fs.usage = func() {
 		fmt.Fprint(out, strings.TrimLeft(usage, "\n"))
 		fmt.Fprintln(out, "\nFlags:")
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		fs.PrintDefaults(out)
 	}
 	return fs
 }
 
 // parseFlags parses args with fs, turning a parse error into a usage error that says how to get help.
-func parseFlags(fs *pflag.FlagSet, args []string) error {
+func parseFlags(fs *flagSet, args []string) error {
 	err := fs.Parse(args)
-	if errors.Is(err, pflag.ErrHelp) {
-		return err // pflag has printed the usage
+	if errors.Is(err, errHelp) {
+		return err // the usage is printed
 	}
 	if err != nil {
 		return usageErrorf("%w (see '%s --help')", err, fs.Name())

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mmhex/mmhex/mmap"
-	"github.com/spf13/pflag"
 )
 
 // target is what a command works on: a file path, or the name of a named mapping (-n NAME).
@@ -26,7 +25,7 @@ func (t target) String() string {
 // targetFrom picks the target out of a command's flags (its -n NAME, "name") and operands: with
 // -n NAME there is no file operand, otherwise the first operand is the file. It returns the
 // operands that follow. An empty NAME is refused, not taken for "no -n".
-func targetFrom(fs *pflag.FlagSet, command string) (target, []string, error) {
+func targetFrom(fs *flagSet, command string) (target, []string, error) {
 	operands := fs.Args()
 	if fs.Changed("name") {
 		name, err := fs.GetString("name")
