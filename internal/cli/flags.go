@@ -97,7 +97,9 @@ func (f *flagSet) StringP(name, short, def, usage string) *string {
 }
 
 // Bool defines a flag that takes no value (or true or false after =).
-func (f *flagSet) Bool(name string, def bool, usage string) *bool { return f.BoolP(name, "", def, usage) }
+func (f *flagSet) Bool(name string, def bool, usage string) *bool {
+	return f.BoolP(name, "", def, usage)
+}
 
 // BoolP defines a flag that takes no value, with a one-letter shorthand.
 func (f *flagSet) BoolP(name, short string, def bool, usage string) *bool {
