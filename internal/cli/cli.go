@@ -7,12 +7,50 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 )
 
-// version is the release this build calls itself; release builds set it with
-// -ldflags "-X github.com/mmhex/mmhex/internal/cli.version=…".
-var version = "0.1.0-dev"
+// version, when set with -ldflags "-X github.com/mmhex/mmhex/internal/cli.version=…", is the
+// release this build calls itself; otherwise --version says what the Go toolchain recorded.
+var version string
+
+// buildVersion is what --version prints: version if set, else the module's version from the
+// build info (a tag for go install …@v1.2.3; from a checkout, a pseudo-version that names the
+// commit and ends in +dirty for uncommitted changes), else the commit itself.
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	return versionFrom(info)
+}
+
+func versionFrom(info *debug.BuildInfo) string {
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var revision, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if revision == "" {
+		return "(devel)"
+	}
+	v := "(devel) " + revision
+	if modified == "true" {
+		v += "+dirty"
+	}
+	return v
+}
 
 // stdio is the standard streams a command reads and writes, so tests run commands in-process.
 type stdio struct {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -96,5 +97,33 @@ func TestFlagUsage(t *testing.T) {
 `
 	if got := out.String(); got != want {
 		t.Errorf("usage:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestVersionFrom checks what --version makes of the build info: the module's version when go
+// install fetched a release, else the commit of the checkout it was built from.
+func TestVersionFrom(t *testing.T) {
+	vcs := func(kv ...string) []debug.BuildSetting {
+		var s []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			s = append(s, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return s
+	}
+	tests := []struct {
+		name string
+		info debug.BuildInfo
+		want string
+	}{
+		{"go install of a release", debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3"},
+		{"checkout with a pseudo-version", debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261129051500-0123456789ab+dirty"}}, "v0.0.0-20261129051500-0123456789ab+dirty"},
+		{"checkout, clean", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("vcs.revision", "0123abcd", "vcs.modified", "false")}, "(devel) 0123abcd"},
+		{"checkout, changed", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("vcs.revision", "0123abcd", "vcs.modified", "true")}, "(devel) 0123abcd+dirty"},
+		{"no version control", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "(devel)"},
+	}
+	for _, tt := range tests {
+		if got := versionFrom(&tt.info); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }
