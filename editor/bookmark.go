@@ -30,6 +30,7 @@ var ErrNoBookmarks = errors.New("no bookmarks (set one at the cursor first)")
 func (e *Editor) ToggleBookmark(name string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.settleQuietly()
 	if e.size == 0 {
 		return false
 	}

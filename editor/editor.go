@@ -9,6 +9,7 @@
 package editor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -40,8 +41,8 @@ type Storage interface {
 var (
 	// ErrReadOnly refuses edit mode and every write on a read-only mapping.
 	ErrReadOnly = errors.New("the mapping is open read-only, so its bytes cannot be changed")
-	// ErrFixedSize refuses inserting and deleting bytes.
-	ErrFixedSize = errors.New("a memory mapping has a fixed size: bytes can be overwritten (edit mode, fill, paste) but not inserted or deleted")
+	// ErrFixedSize refuses inserting and deleting bytes where the storage cannot change size.
+	ErrFixedSize = errors.New("this mapping has a fixed size: bytes can be overwritten (edit mode, fill, paste) but not inserted or deleted")
 	// ErrNotEditMode refuses typed input outside edit mode.
 	ErrNotEditMode = errors.New("not in edit mode")
 	// ErrEmpty refuses cursor-based edits on an empty mapping.
@@ -99,6 +100,16 @@ type Editor struct {
 
 	disk    onDisk
 	replace Replace
+
+	// ins is the run of bytes typed in insert mode that the file has not taken yet.
+	ins pendingInsert
+	// moving is true while an insert or delete moves bytes, with mu released (see splice).
+	moving       bool
+	moveCancel   context.CancelFunc
+	moveProgress func(MoveProgress)
+	// settleErr is why a pending run that a move of the cursor ended was not inserted; the next
+	// CheckStorage reports it.
+	settleErr error
 }
 
 // New returns an editor over st in view mode with the cursor at offset 0.
@@ -111,11 +122,12 @@ func New(st Storage) *Editor {
 // Name returns the path or mapping name of the storage.
 func (e *Editor) Name() string { return e.st.Name() }
 
-// Size returns the size of the storage in bytes.
+// Size returns the size of the storage in bytes, with the bytes typed in insert mode that it
+// has not taken yet.
 func (e *Editor) Size() int64 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.size
+	return e.logicalSize()
 }
 
 // Writable reports whether the storage accepts writes.
@@ -125,9 +137,36 @@ func (e *Editor) Writable() bool { return e.st.Writable() }
 func (e *Editor) FileBacked() bool { return e.st.FileBacked() }
 
 // ReadAt reads from the storage; with ViewState it makes the Editor the widget's byte source.
-// Bytes past the end of a file that shrank, as of the last look (CheckStorage), are not read: the
-// error wraps ErrGone and n counts the bytes before them, so the view draws them as unreadable.
+// The bytes typed in insert mode and not yet inserted read as if they were, with the bytes after
+// them shifted. Bytes past the end of a file that shrank, as of the last look (CheckStorage),
+// are not read: the error wraps ErrGone and n counts the bytes before them, so the view draws
+// them as unreadable.
 func (e *Editor) ReadAt(p []byte, off int64) (int, error) {
+	e.mu.Lock()
+	if !e.ins.active() {
+		e.mu.Unlock()
+		return e.readStorage(p, off)
+	}
+	at, data := e.ins.off, e.ins.data
+	n := int64(len(data))
+	// The part of p the pending run covers, [a, b) in p.
+	a, b := min(max(at-off, 0), int64(len(p))), min(max(at+n-off, 0), int64(len(p)))
+	copy(p[a:b], data[max(off-at, 0):])
+	e.mu.Unlock()
+	if a > 0 {
+		if k, err := e.readStorage(p[:a], off); err != nil {
+			return k, err
+		}
+	}
+	if b < int64(len(p)) {
+		k, err := e.readStorage(p[b:], off+b-n)
+		return int(b) + k, err
+	}
+	return len(p), nil
+}
+
+// readStorage reads the storage's own bytes at off.
+func (e *Editor) readStorage(p []byte, off int64) (int, error) {
 	e.mu.Lock()
 	err := e.reach(Range{off, off + int64(len(p))})
 	current := e.disk.current
@@ -156,7 +195,7 @@ func (e *Editor) viewState(rows, cols int) ViewState {
 	e.rows, e.cols = max(rows, 1), max(cols, 1)
 	e.scrollToCursor()
 	vs := ViewState{
-		Size:      e.size,
+		Size:      e.logicalSize(),
 		Top:       e.top,
 		Cursor:    e.cursor,
 		LowNibble: e.lowNibble,
@@ -164,7 +203,7 @@ func (e *Editor) viewState(rows, cols int) ViewState {
 		Mode:      e.mode,
 		Selection: e.selection,
 	}
-	vs.Highlights = e.highlights(Range{e.top, min(e.size, e.top+e.pageBytes())})
+	vs.Highlights = e.highlights(Range{e.top, min(e.logicalSize(), e.top+e.pageBytes())})
 	return vs
 }
 
@@ -176,7 +215,7 @@ func (e *Editor) pageBytes() int64 { return int64(e.rows) * int64(e.cols) }
 func (e *Editor) Visible() Range {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return Range{e.top, min(e.size, e.top+e.pageBytes())}
+	return Range{e.top, min(e.logicalSize(), e.top+e.pageBytes())}
 }
 
 // scrollToCursor moves top, a multiple of the row width, by as little as keeps the cursor visible.
@@ -196,11 +235,15 @@ func (e *Editor) scrollToCursor() {
 
 // maxTop is the top offset that shows the last row at the bottom of the screen.
 func (e *Editor) maxTop() int64 {
-	if e.size == 0 {
+	size := e.logicalSize()
+	if e.mode == InsertMode {
+		size++ // room for the cursor past the last byte, where typing appends
+	}
+	if size == 0 {
 		return 0
 	}
 	cols := int64(e.cols)
-	lastRow := (e.size - 1) - (e.size-1)%cols
+	lastRow := (size - 1) - (size-1)%cols
 	return max(lastRow-e.pageBytes()+cols, 0)
 }
 
@@ -226,6 +269,11 @@ type Status struct {
 	Replaced bool
 	// Replace is the replace waiting for its byte, if any.
 	Replace Replace
+	// Pending is the number of bytes typed in insert mode that the file has not taken yet; Size
+	// counts them.
+	Pending int
+	// Moving is true while an insert or delete moves bytes.
+	Moving bool
 }
 
 // Status returns a snapshot for the status bar.
@@ -234,7 +282,7 @@ func (e *Editor) Status() Status {
 	defer e.mu.Unlock()
 	return Status{
 		Name:       e.st.Name(),
-		Size:       e.size,
+		Size:       e.logicalSize(),
 		Cursor:     e.cursor,
 		Column:     e.column,
 		Mode:       e.mode,
@@ -247,6 +295,8 @@ func (e *Editor) Status() Status {
 		Current:    e.disk.current,
 		Replaced:   e.disk.replaced,
 		Replace:    e.replace,
+		Pending:    len(e.ins.data),
+		Moving:     e.moving,
 	}
 }
 
@@ -265,7 +315,10 @@ func (e *Editor) SetCursor(off int64) {
 }
 
 // moveTo places the cursor at off, clamped, ends a typing run and extends an active selection.
+// A run typed in insert mode is inserted first (its bytes keep the offsets they were shown at);
+// if that fails, CheckStorage reports why.
 func (e *Editor) moveTo(off int64) {
+	e.settleQuietly()
 	e.history.endRun()
 	e.lowNibble = false
 	e.cursor = max(0, min(off, e.size-1))
@@ -403,6 +456,7 @@ func (e *Editor) Column() Column {
 func (e *Editor) SetColumn(c Column) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.settleQuietly()
 	e.history.endRun()
 	e.lowNibble = false
 	e.column = c
@@ -412,6 +466,7 @@ func (e *Editor) SetColumn(c Column) {
 func (e *Editor) ToggleColumn() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.settleQuietly()
 	e.history.endRun()
 	e.lowNibble = false
 	e.column = 1 - e.column
@@ -425,7 +480,8 @@ func (e *Editor) Mode() Mode {
 }
 
 // SetMode switches between view and edit mode. A read-only storage refuses edit mode with
-// ErrReadOnly. Leaving edit mode ends the typing run, so it is one undo step.
+// ErrReadOnly. Leaving edit mode ends the typing run, so it is one undo step; leaving insert
+// mode inserts the bytes typed (see EndRun).
 func (e *Editor) SetMode(m Mode) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -433,23 +489,35 @@ func (e *Editor) SetMode(m Mode) error {
 }
 
 func (e *Editor) setMode(m Mode) error {
-	if m == EditMode && !e.st.Writable() {
+	if err := e.settle(); err != nil {
+		return err
+	}
+	if m == InsertMode {
+		if _, err := e.canSplice("insert"); err != nil {
+			return err
+		}
+	}
+	if m != ViewMode && !e.st.Writable() {
 		return ErrReadOnly
 	}
-	if m == EditMode && e.size == 0 {
+	if m != ViewMode && e.size == 0 {
 		return ErrEmpty
 	}
 	e.history.endRun()
 	e.lowNibble = false
 	e.mode = m
+	e.clampCursor()
 	return nil
 }
 
-// ToggleMode switches between view and edit mode; see SetMode.
+// ToggleMode switches between view and edit mode (from insert mode: to view mode); see SetMode.
 func (e *Editor) ToggleMode() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.setMode(1 - e.mode)
+	if e.mode != ViewMode {
+		return e.setMode(ViewMode)
+	}
+	return e.setMode(EditMode)
 }
 
 // TypeHex enters one hex digit in edit mode: the first goes into the cursor byte's high nibble,
@@ -546,6 +614,9 @@ func (e *Editor) ReplaceByte(b byte) error {
 }
 
 func (e *Editor) replaceByte(b byte) error {
+	if err := e.settle(); err != nil {
+		return err
+	}
 	if err := e.checkWritable(); err != nil {
 		return err
 	}
@@ -556,12 +627,6 @@ func (e *Editor) replaceByte(b byte) error {
 	}
 	return e.write(e.cursor, []byte{old}, []byte{b}, false)
 }
-
-// Insert refuses: a mapping cannot grow. The error says what to do instead.
-func (e *Editor) Insert() error { return fmt.Errorf("cannot insert: %w", ErrFixedSize) }
-
-// Delete refuses: a mapping cannot shrink. The error says what to do instead.
-func (e *Editor) Delete() error { return fmt.Errorf("cannot delete: %w", ErrFixedSize) }
 
 // read fills p from off, wrapping a storage failure. Bytes past the end of a file that shrank
 // are refused with ErrGone; when a read fails, the size is looked at again, since a truncation

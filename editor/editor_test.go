@@ -439,7 +439,9 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 
 func TestInsertDeleteRefused(t *testing.T) {
 	f := newFile(t, seq(8))
-	for name, fn := range map[string]func() error{"insert": f.Insert, "delete": f.Delete} {
+	insert := func() error { return f.StartInsert(false) }
+	deleteOne := func() error { return f.Delete(1) }
+	for name, fn := range map[string]func() error{"insert": insert, "delete": deleteOne} {
 		err := fn()
 		if !errors.Is(err, ErrFixedSize) || !strings.Contains(err.Error(), "fixed size") {
 			t.Errorf("%s: got %v, want ErrFixedSize saying why", name, err)

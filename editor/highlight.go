@@ -39,7 +39,19 @@ func (e *Editor) highlights(visible Range) []Highlight {
 	for ; i < len(e.unflushed) && e.unflushed[i].Start < visible.End; i++ {
 		hs = append(hs, Highlight{Range: e.unflushed[i], Kind: HighlightUnflushed})
 	}
-	hs = e.appendMatches(hs, visible)
+	if p := &e.ins; p.active() {
+		// The pending bytes, and past them the file's bytes drawn shifted: the highlights kept
+		// in the file's offsets shift with them, and the matches wait for the insert.
+		n := int64(len(p.data))
+		hs = append(hs, Highlight{Range: Range{p.off, p.off + n}, Kind: HighlightPending})
+		for i := range hs[:len(hs)-1] {
+			if hs[i].Start >= p.off {
+				hs[i].Start, hs[i].End = hs[i].Start+n, hs[i].End+n
+			}
+		}
+	} else {
+		hs = e.appendMatches(hs, visible)
+	}
 	for _, b := range e.bookmarks {
 		if r := (Range{b.Offset, b.Offset + 1}); overlaps(r) {
 			hs = append(hs, Highlight{Range: r, Kind: HighlightBookmark})

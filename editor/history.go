@@ -17,8 +17,12 @@ type change struct {
 	new []byte
 }
 
-// step is one user action, undone and redone as a whole: a typing run, a fill, a paste.
-type step struct{ changes []change }
+// step is one user action, undone and redone as a whole: a typing run, a fill, a paste, or an
+// insert or delete (cut, with no changes).
+type step struct {
+	changes []change
+	cut     *cut
+}
 
 // add records a write. A write that continues or overwrites the last change (typing a run, the
 // low nibble after the high one) extends it, so a run of typing costs two bytes per byte typed.
@@ -38,6 +42,9 @@ func (s *step) add(off int64, old, new []byte) {
 
 // start is the lowest offset the step changed, where undo and redo put the cursor.
 func (s *step) start() int64 {
+	if s.cut != nil {
+		return s.cut.off
+	}
 	lowest := s.changes[0].off
 	for _, c := range s.changes[1:] {
 		lowest = min(lowest, c.off)
@@ -65,6 +72,13 @@ func (h *history) record(off int64, old, new []byte, run bool) {
 	}
 	h.undo[len(h.undo)-1].add(off, old, new)
 	h.open = run
+}
+
+// recordCut adds an insert or a delete to the history as a step of its own.
+func (h *history) recordCut(c cut) {
+	h.redo = nil
+	h.open = false
+	h.undo = append(h.undo, step{cut: &c})
 }
 
 // Errors for an empty history.
@@ -96,6 +110,9 @@ func (e *Editor) write(off int64, old, new []byte, run bool) error {
 // write the file cannot take now is refused (see canWrite). It writes in chunks, so a fill of any
 // size needs little memory besides its undo record.
 func (e *Editor) store(off, n int64, pattern []byte) (int64, error) {
+	if e.moving {
+		return 0, ErrMoving
+	}
 	if err := e.canWrite(Range{off, off + n}); err != nil {
 		return 0, err
 	}
@@ -127,18 +144,34 @@ func (e *Editor) storeChunk(p []byte, off int64) error {
 	return nil
 }
 
-// Undo writes back the bytes of the last action and moves the cursor to where it began. It is
-// refused, and the step stays to be undone, when another process changed those bytes since
-// (undo would destroy its write) or the file cannot take the write (it shrank, or was replaced).
+// Undo writes back the bytes of the last action and moves the cursor to where it began; an
+// insert or delete is undone by moving the bytes back, size included. It is refused, and the
+// step stays to be undone, when another process changed those bytes since (undo would destroy
+// its write) or the file cannot take the write (it shrank, or was replaced). A run of bytes
+// typed in insert mode is inserted first, and that is what undo undoes.
 func (e *Editor) Undo() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settle(); err != nil {
+		return err
+	}
+	if e.moving {
+		return ErrMoving
+	}
 	h := &e.history
 	h.endRun()
 	if len(h.undo) == 0 {
 		return ErrNothingToUndo
 	}
 	s := h.undo[len(h.undo)-1]
+	if s.cut != nil {
+		if err := e.undoCut(s.cut, true); err != nil {
+			return err
+		}
+		h.undo = h.undo[:len(h.undo)-1]
+		h.redo = append(h.redo, s)
+		return nil
+	}
 	if err := e.checkStep(s, "undo", "edit", "you", func(c change) []byte { return c.new }); err != nil {
 		return err
 	}
@@ -158,12 +191,26 @@ func (e *Editor) Undo() error {
 func (e *Editor) Redo() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settle(); err != nil {
+		return err
+	}
+	if e.moving {
+		return ErrMoving
+	}
 	h := &e.history
 	h.endRun()
 	if len(h.redo) == 0 {
 		return ErrNothingToRedo
 	}
 	s := h.redo[len(h.redo)-1]
+	if s.cut != nil {
+		if err := e.undoCut(s.cut, false); err != nil {
+			return err
+		}
+		h.redo = h.redo[:len(h.redo)-1]
+		h.undo = append(h.undo, s)
+		return nil
+	}
 	if err := e.checkStep(s, "redo", "undo", "undo", func(c change) []byte { return c.old }); err != nil {
 		return err
 	}
@@ -221,6 +268,9 @@ func (e *Editor) UnflushedRanges() []Range {
 func (e *Editor) Flush() (FlushReport, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settle(); err != nil {
+		return FlushReport{}, err
+	}
 	e.history.endRun()
 	if err := e.refreshSize(); err != nil {
 		return FlushReport{}, err

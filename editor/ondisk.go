@@ -59,10 +59,15 @@ type FlushReport struct {
 
 // CheckStorage looks at the object on disk, once per frame: at its size now (one fstat) and, at
 // most once a second, at whether its path still names it. It returns a note for the status bar
-// when either changed since the last note, and "" otherwise.
+// when either changed since the last note, and "" otherwise. Its error may also be why a run
+// typed in insert mode, which a move of the cursor ended, was not inserted.
 func (e *Editor) CheckStorage() (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settleErr; err != nil {
+		e.settleErr = nil
+		return "", err
+	}
 	if err := e.refreshSize(); err != nil {
 		return "", err
 	}
@@ -73,6 +78,10 @@ func (e *Editor) CheckStorage() (string, error) {
 // refreshSize reads the object's size now. Changed bytes past a new end are lost rather than
 // unflushed: the truncation took them, and no flush can bring them back.
 func (e *Editor) refreshSize() error {
+	if e.moving {
+		// The move changes the size as it goes; the editor takes the new one when it ends.
+		return nil
+	}
 	size, err := e.st.CurrentSize()
 	if err != nil {
 		return err

@@ -22,6 +22,9 @@ type Replace struct {
 func (e *Editor) StartReplace() (Column, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settle(); err != nil {
+		return e.column, err
+	}
 	if err := e.checkWritable(); err != nil {
 		return e.column, err
 	}

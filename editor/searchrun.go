@@ -62,6 +62,9 @@ func (e *Editor) SetSearchNotify(fn func(SearchReport)) {
 func (e *Editor) StartSearch(p Pattern, backward bool) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settle(); err != nil {
+		return err
+	}
 	if p.Len() == 0 {
 		return errors.New("no search pattern")
 	}

@@ -15,6 +15,7 @@ import (
 func (e *Editor) ToggleSelection() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.settleQuietly()
 	if e.selecting || e.size == 0 {
 		e.selecting = false
 		return false
@@ -29,6 +30,7 @@ func (e *Editor) ToggleSelection() bool {
 func (e *Editor) Select(r Range) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.settleQuietly()
 	e.selecting = false
 	r.Start, r.End = max(r.Start, 0), min(r.End, e.size)
 	if r.Empty() {
@@ -59,6 +61,9 @@ func (e *Editor) Selection() Range {
 func (e *Editor) Fill(pattern []byte) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settle(); err != nil {
+		return err
+	}
 	if err := e.checkWritable(); err != nil {
 		return err
 	}
@@ -88,6 +93,9 @@ func (e *Editor) Fill(pattern []byte) error {
 func (e *Editor) Copy(asText bool) (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.settle(); err != nil {
+		return "", err
+	}
 	sel := e.selection
 	if sel.Empty() {
 		return "", ErrNoSelection
@@ -114,8 +122,9 @@ func (e *Editor) Register() []byte {
 	return slices.Clone(e.register)
 }
 
-// Paste overwrites the bytes at the cursor with the register, as one undo step. The mapping cannot
-// grow, so what would pass its end is left out, and the returned note says so.
+// Paste overwrites the bytes at the cursor with the register, as one undo step; in insert mode
+// it inserts them there. Overwriting does not grow the file, so what would pass its end is left
+// out, and the returned note says so.
 func (e *Editor) Paste() (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -137,8 +146,18 @@ func (e *Editor) PasteBytes(b []byte) (string, error) {
 }
 
 func (e *Editor) paste(b []byte) (string, error) {
+	if err := e.settle(); err != nil {
+		return "", err
+	}
 	if err := e.checkWritable(); err != nil {
 		return "", err
+	}
+	if e.mode == InsertMode {
+		off := e.cursor
+		if err := e.insertAt(b); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("inserted %s at 0x%X", byteconv.FormatSize(int64(len(b))), off), nil
 	}
 	n := min(int64(len(b)), e.size-e.cursor)
 	if n > maxActionBytes {
@@ -154,7 +173,7 @@ func (e *Editor) paste(b []byte) (string, error) {
 		return "", err
 	}
 	if n < int64(len(b)) {
-		return fmt.Sprintf("pasted %d of %d bytes at 0x%X: the rest would pass the end, and a mapping cannot grow",
+		return fmt.Sprintf("pasted %d of %d bytes at 0x%X: the rest would pass the end (insert mode inserts them, growing the file)",
 			n, len(b), e.cursor), nil
 	}
 	return fmt.Sprintf("pasted %s at 0x%X", byteconv.FormatSize(n), e.cursor), nil

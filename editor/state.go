@@ -32,6 +32,8 @@ const (
 	ViewMode Mode = iota
 	// EditMode overwrites bytes in place as the user types.
 	EditMode
+	// InsertMode inserts the bytes typed before the cursor: the file grows.
+	InsertMode
 )
 
 // HighlightKind says why a range is highlighted.
@@ -46,6 +48,8 @@ const (
 	HighlightForeign
 	// HighlightBookmark marks bookmarked offsets.
 	HighlightBookmark
+	// HighlightPending marks bytes typed in insert mode that the file has not taken yet.
+	HighlightPending
 )
 
 // Highlight is a highlighted range.

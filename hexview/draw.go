@@ -181,9 +181,9 @@ func (h *HexView) drawByte(p *painter, l layout, j int, c class, b byte, i int, 
 		switch {
 		case st.Column == editor.TextColumn:
 			high, low, char = other, other, focus
-		case st.Mode == editor.EditMode && st.LowNibble:
+		case st.Mode != editor.ViewMode && st.LowNibble:
 			high, low, char = other, focus, other
-		case st.Mode == editor.EditMode:
+		case st.Mode != editor.ViewMode:
 			high, low, char = focus, other, other
 		default:
 			high, low, char = focus, focus, other
@@ -296,7 +296,8 @@ func (h *HexView) mark(st editor.ViewState, n int) {
 		switch hl.Kind {
 		case editor.HighlightMatch:
 			m = markMatch
-		case editor.HighlightUnflushed:
+		case editor.HighlightUnflushed, editor.HighlightPending:
+			// Bytes typed in insert mode, not in the file yet, are as unflushed as can be.
 			m = markUnflushed
 		case editor.HighlightBookmark:
 			m = markBookmark

@@ -33,8 +33,11 @@ var actions = []Action{
 	{"edit.redo", "Edit", "Redo the last undone change"},
 	{"edit.fill", "Edit", "Fill the selection with a byte or hex pattern"},
 	{"edit.paste", "Edit", "Write the copied bytes at the cursor, overwriting"},
-	{"edit.insert", "Edit", "Insert bytes (refused: a mapping has a fixed size)"},
-	{"edit.delete", "Edit", "Delete bytes (refused: a mapping has a fixed size)"},
+	{"mode.insert-toggle", "Edit", "Edit mode: switch between inserting and overwriting"},
+	{"edit.insert", "Edit", "Insert mode: bytes typed go in before the cursor, and the file grows"},
+	{"edit.append", "Edit", "Insert mode after the cursor"},
+	{"edit.delete", "Edit", "Delete the selection, or the byte at the cursor (a count: that many)"},
+	{"edit.delete-selection", "Edit", "Delete the selection"},
 
 	{"select.toggle", "Select", "Start or end a selection at the cursor"},
 	{"copy.hex", "Select", "Copy the selection as hex"},

@@ -75,15 +75,18 @@ func ExampleKeymap_Help() {
 	// Move      PgDn                   Scroll down one page
 	// Move      Tab, Backtab           Switch between the hex and the text column
 	// Move      Ctrl-G, F5             Go to an offset (0x…, decimal, +N, -N, N%)
-	// Edit      Insert, F2             Enter or leave edit mode (typing overwrites bytes)
+	// Edit      F2                     Enter or leave edit mode (typing overwrites bytes)
 	// Edit      Esc                    Back to view mode; cancel the selection or a search
 	// Edit      Alt-r                  Replace the byte at the cursor with the next one typed
 	// Edit      Ctrl-Z                 Undo the last change
 	// Edit      Ctrl-Y                 Redo the last undone change
 	// Edit      Ctrl-L                 Fill the selection with a byte or hex pattern
 	// Edit      Ctrl-V                 Write the copied bytes at the cursor, overwriting
-	// Edit      Alt-Insert             Insert bytes (refused: a mapping has a fixed size)
-	// Edit      Delete                 Delete bytes (refused: a mapping has a fixed size)
+	// Edit      Insert                 Edit mode: switch between inserting and overwriting
+	// Edit      Alt-Insert             Insert mode: bytes typed go in before the cursor, and the file grows
+	// Edit      Alt-a                  Insert mode after the cursor
+	// Edit      Delete                 Delete the selection, or the byte at the cursor (a count: that many)
+	// Edit      Alt-Delete             Delete the selection
 	// Select    Ctrl-Space, Ctrl-T     Start or end a selection at the cursor
 	// Select    Ctrl-C                 Copy the selection as hex
 	// Select    Alt-c                  Copy the selection as text

@@ -51,7 +51,7 @@ func TestActionsAreUniqueAndDescribed(t *testing.T) {
 			t.Errorf("action %s: group %q, description %q; want both", a.Name, a.Group, a.Description)
 		}
 	}
-	if got, want := len(seen), 41; got != want {
+	if got, want := len(seen), 44; got != want {
 		t.Errorf("%d actions, want %d (the names agreed in ACTIONS.md)", got, want)
 	}
 }
@@ -64,7 +64,9 @@ func TestPresetKeys(t *testing.T) {
 		{"default", "Down", "cursor.down", 0},
 		{"default", "Ctrl-Home", "cursor.file-start", 0},
 		{"default", "Tab", "column.toggle", 0},
-		{"default", "Insert", "mode.edit-toggle", 0},
+		{"default", "Insert", "mode.insert-toggle", 0},
+		{"default", "F2", "mode.edit-toggle", 0},
+		{"default", "Delete", "edit.delete", 0},
 		{"default", "Ctrl-G", "goto.prompt", 0},
 		{"default", "Ctrl-F", "search.forward", 0},
 		{"default", "F3", "search.next", 0},
@@ -96,7 +98,11 @@ func TestPresetKeys(t *testing.T) {
 		{"vim", "Ctrl-R", "edit.redo", 0},
 		{"vim", "r", "edit.replace-byte", 0},
 		{"vim", "R", "mode.edit-toggle", 0},
-		{"vim", "i", "mode.edit-toggle", 0},
+		{"vim", "i", "edit.insert", 0},
+		{"vim", "a", "edit.append", 0},
+		{"vim", "x", "edit.delete", 0},
+		{"vim", "5 x", "edit.delete", 5},
+		{"vim", "d", "edit.delete-selection", 0},
 		{"vim", "v", "select.toggle", 0},
 		{"vim", "y", "copy.hex", 0},
 		{"vim", "p", "edit.paste", 0},

@@ -26,15 +26,13 @@ var presets = map[string]preset{
 		"column.toggle":     {"Tab", "Backtab"},
 		"goto.prompt":       {"Ctrl-G", "F5"},
 		// F2 because many laptop keyboards (every Mac) have no Insert key.
-		"mode.edit-toggle":  {"Insert", "F2"},
+		"mode.edit-toggle":  {"F2"},
 		"mode.view":         {"Esc"},
 		"edit.replace-byte": {"Alt-r"},
 		"edit.undo":         {"Ctrl-Z"},
 		"edit.redo":         {"Ctrl-Y"},
 		"edit.fill":         {"Ctrl-L"},
 		"edit.paste":        {"Ctrl-V"},
-		"edit.insert":       {"Alt-Insert"},
-		"edit.delete":       {"Delete"},
 		"select.toggle":     {"Ctrl-Space", "Ctrl-T"},
 		"copy.hex":          {"Ctrl-C"},
 		"copy.text":         {"Alt-c"},
@@ -53,6 +51,13 @@ var presets = map[string]preset{
 		"help.toggle":       {"F1"},
 		"live.pause":        {"Ctrl-W", "F8"},
 		"changes.toggle":    {"Ctrl-O", "F12"},
+
+		// Insert and delete: Insert switches edit mode between inserting and overwriting.
+		"mode.insert-toggle":    {"Insert"},
+		"edit.insert":           {"Alt-Insert"},
+		"edit.append":           {"Alt-a"},
+		"edit.delete":           {"Delete"},
+		"edit.delete-selection": {"Alt-Delete"},
 	}},
 	"vim": {counts: true, bindings: map[string][]string{
 		"cursor.left":       {"h", "Left", "Backspace"},
@@ -70,16 +75,14 @@ var presets = map[string]preset{
 		"column.toggle":     {"Tab", "Backtab"},
 		// vim's "go" goes to a byte offset.
 		"goto.prompt":       {"g o", "Ctrl-G"},
-		"mode.edit-toggle":  {"i", "R", "Insert"},
+		"mode.edit-toggle":  {"R"},
 		"mode.view":         {"Esc"},
 		"edit.replace-byte": {"r"},
 		"edit.undo":         {"u"},
 		"edit.redo":         {"Ctrl-R"},
 		"edit.fill":         {"s"},
 		"edit.paste":        {"p", "P"},
-		// The keys a vim user tries first to insert or delete, so they learn why they cannot.
-		"edit.insert":      {"a", "o", "O"},
-		"edit.delete":      {"x", "X", "d d", "Delete"},
+		// Insert and delete (i, a, x, d) are bound below.
 		"select.toggle":    {"v", "V"},
 		"copy.hex":         {"y"},
 		"copy.text":        {"Y"},
@@ -98,5 +101,13 @@ var presets = map[string]preset{
 		"help.toggle":      {"F1"},
 		"live.pause":       {"F8"},
 		"changes.toggle":   {"F12"},
+
+		// Insert and delete, as in vim: i and a insert before and after the cursor, R
+		// overwrites, x deletes (5x: five bytes), d the selection.
+		"mode.insert-toggle":    {"Insert"},
+		"edit.insert":           {"i"},
+		"edit.append":           {"a"},
+		"edit.delete":           {"x", "Delete"},
+		"edit.delete-selection": {"d"},
 	}},
 }

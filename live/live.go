@@ -12,6 +12,7 @@ package live
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -130,6 +131,24 @@ type Storage struct {
 	*mmap.Mapping
 	Live *Live
 }
+
+// CanSplice refuses inserting and deleting bytes: live mode diffs the mapping against a copy of
+// its bytes, which a move would shift under it, and a named mapping cannot change size anyway.
+func (s Storage) CanSplice() error {
+	if s.Live.name != "" {
+		return fmt.Errorf("%w: a named mapping has the size it was created with", editor.ErrFixedSize)
+	}
+	return errLiveSplice
+}
+
+// Splice refuses, as CanSplice does.
+func (s Storage) Splice(context.Context, int64, int64, []byte, func(done, total int64, rollingBack bool)) error {
+	return s.CanSplice()
+}
+
+var errLiveSplice = errors.New("live mode (--watch) compares the file with a copy of its bytes, which an insert or delete would move: reopen it without --watch to insert or delete")
+
+var _ editor.Splicer = Storage{}
 
 // WriteAt writes p at off through the watcher.
 func (s Storage) WriteAt(p []byte, off int64) (int, error) { return s.Live.absorb(p, off) }

@@ -311,15 +311,19 @@ func (m *Mapping) Scan(off, length int64, overlap int, fn func(chunk []byte, at 
 
 // Flush makes the bytes of [off, off+length) durable: msync(MS_SYNC) and fsync on POSIX,
 // FlushViewOfFile and FlushFileBuffers on Windows. For a mapping that is not FileBacked, or a
-// read-only one, there is nothing to flush and it returns nil.
+// read-only one, there is nothing to flush and it returns nil; an empty file is synced.
 func (m *Mapping) Flush(off, length int64) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
 		return ErrClosed
 	}
-	if !m.fileBacked || !m.writable || m.size == 0 {
+	if !m.fileBacked || !m.writable {
 		return nil
+	}
+	if m.size == 0 {
+		// No view to flush, but the size itself may be news to the disk (a Resize to 0).
+		return m.sys.syncFile()
 	}
 	if off < 0 || length < 0 || off > m.size || length > m.size-off {
 		return fmt.Errorf("mmap: flush %s [%d, +%d) (size %d): %w", m.origin, off, length, m.size, ErrOutOfRange)

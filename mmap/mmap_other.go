@@ -28,3 +28,4 @@ func (s *osMapping) flushView(view []byte) error { return nil }
 func (s *osMapping) syncFile() error             { return nil }
 func (s *osMapping) close(created bool) error    { return nil }
 func (s *osMapping) release(view []byte)         {}
+func (s *osMapping) resize(size int64) error     { return unsupported("resize") }

@@ -43,12 +43,20 @@ func (m *Mapping) noteTouched(off, n int64) {
 	t.bytes = 0
 }
 
-// release drops the pages of [off, end) of the whole view from the process. Every view is
-// shared with the file or section, so the bytes stay in the system's cache, written ones
-// included, and the next access faults them back in. The caller holds m.mu for reading.
+// folioSpan is the most the kernel may map around one fault: Linux maps a large folio of the
+// page cache whole (up to a PMD, 2 MiB on x86-64 and arm64), so touching one byte can map the
+// megabyte before or after it.
+const folioSpan = 2 << 20
+
+// release drops the pages of [off, end) of the whole view from the process, rounded out to
+// whole folios: a backward sweep (the move of an insert) otherwise leaves, at each span's low
+// edge, the rest of the folio that its last access mapped. Every view is shared with the file
+// or section, so the bytes stay in the system's cache, written ones included, and the next
+// access faults them back in. The caller holds m.mu for reading.
 func (m *Mapping) release(off, end int64) {
 	if off >= end {
 		return
 	}
-	m.sys.release(m.whole[alignDown(off, m.sys.granularity()):end])
+	off, end = alignDown(off, folioSpan), min(alignDown(end+folioSpan-1, folioSpan), int64(len(m.whole)))
+	m.sys.release(m.whole[off:end])
 }

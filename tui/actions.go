@@ -16,66 +16,123 @@ var actionTable map[string]func(*app) error
 func init() {
 	// Assigned in init because some actions (the command line) refer to the table itself.
 	actionTable = map[string]func(*app) error{
-		"cursor.left":       func(a *app) error { a.ed.Move(-int64(a.count)); return nil },
-		"cursor.right":      func(a *app) error { a.ed.Move(int64(a.count)); return nil },
-		"cursor.up":         func(a *app) error { a.ed.MoveRows(-int64(a.count)); return nil },
-		"cursor.down":       func(a *app) error { a.ed.MoveRows(int64(a.count)); return nil },
-		"cursor.row-start":  func(a *app) error { a.ed.RowStart(); return nil },
-		"cursor.row-end":    func(a *app) error { a.ed.RowEnd(); return nil },
-		"cursor.file-start": func(a *app) error { a.ed.FileStart(); return nil },
-		"cursor.file-end":   func(a *app) error { a.ed.FileEnd(); return nil },
-		"cursor.next-group": func(a *app) error { a.ed.NextGroup(int64(a.count)); return nil },
-		"cursor.prev-group": func(a *app) error { a.ed.PrevGroup(int64(a.count)); return nil },
-		"page.up":           func(a *app) error { a.ed.MovePages(-int64(a.count)); return nil },
-		"page.down":         func(a *app) error { a.ed.MovePages(int64(a.count)); return nil },
-		"column.toggle":     func(a *app) error { a.ed.ToggleColumn(); return nil },
-		"goto.prompt":       (*app).gotoPrompt,
-		"mode.edit-toggle":  (*app).toggleEdit,
-		"mode.view":         (*app).escape,
-		"edit.replace-byte": (*app).startReplace,
-		"edit.undo":         func(a *app) error { return a.repeat(a.ed.Undo, "undone") },
-		"edit.redo":         func(a *app) error { return a.repeat(a.ed.Redo, "redone") },
-		"edit.fill":         (*app).fillPrompt,
-		"edit.paste":        (*app).paste,
-		"edit.insert":       func(a *app) error { return a.ed.Insert() },
-		"edit.delete":       func(a *app) error { return a.ed.Delete() },
-		"select.toggle":     (*app).toggleSelection,
-		"copy.hex":          func(a *app) error { return a.copySelection(false) },
-		"copy.text":         func(a *app) error { return a.copySelection(true) },
-		"search.forward":    func(a *app) error { a.searchPrompt(false); return nil },
-		"search.backward":   func(a *app) error { a.searchPrompt(true); return nil },
-		"search.next":       func(a *app) error { return a.ed.SearchNext() },
-		"search.prev":       func(a *app) error { return a.ed.SearchPrev() },
-		"bookmark.set":      (*app).setBookmark,
-		"bookmark.list":     (*app).listBookmarks,
-		"bookmark.next":     func(a *app) error { return a.jumpBookmark(a.ed.NextBookmark) },
-		"bookmark.prev":     func(a *app) error { return a.jumpBookmark(a.ed.PrevBookmark) },
-		"file.flush":        (*app).flush,
-		"file.quit":         func(a *app) error { a.tv.Stop(); return nil },
-		"command.prompt":    (*app).commandPrompt,
-		"inspector.toggle":  func(a *app) error { a.toggleInspector(); return nil },
-		"help.toggle":       func(a *app) error { a.showOverlay(pageHelp); return nil },
-		"live.pause":        (*app).togglePause,
-		"changes.toggle":    (*app).toggleChanges,
+		"cursor.left":           func(a *app) error { a.ed.Move(-int64(a.count)); return nil },
+		"cursor.right":          func(a *app) error { a.ed.Move(int64(a.count)); return nil },
+		"cursor.up":             func(a *app) error { a.ed.MoveRows(-int64(a.count)); return nil },
+		"cursor.down":           func(a *app) error { a.ed.MoveRows(int64(a.count)); return nil },
+		"cursor.row-start":      func(a *app) error { a.ed.RowStart(); return nil },
+		"cursor.row-end":        func(a *app) error { a.ed.RowEnd(); return nil },
+		"cursor.file-start":     func(a *app) error { a.ed.FileStart(); return nil },
+		"cursor.file-end":       func(a *app) error { a.ed.FileEnd(); return nil },
+		"cursor.next-group":     func(a *app) error { a.ed.NextGroup(int64(a.count)); return nil },
+		"cursor.prev-group":     func(a *app) error { a.ed.PrevGroup(int64(a.count)); return nil },
+		"page.up":               func(a *app) error { a.ed.MovePages(-int64(a.count)); return nil },
+		"page.down":             func(a *app) error { a.ed.MovePages(int64(a.count)); return nil },
+		"column.toggle":         func(a *app) error { a.ed.ToggleColumn(); return nil },
+		"goto.prompt":           (*app).gotoPrompt,
+		"mode.edit-toggle":      (*app).toggleEdit,
+		"mode.view":             (*app).escape,
+		"edit.replace-byte":     (*app).startReplace,
+		"edit.undo":             func(a *app) error { a.repeat(a.ed.Undo, "undone"); return nil },
+		"edit.redo":             func(a *app) error { a.repeat(a.ed.Redo, "redone"); return nil },
+		"edit.fill":             (*app).fillPrompt,
+		"edit.paste":            (*app).paste,
+		"edit.insert":           func(a *app) error { return a.startInsert(false) },
+		"edit.append":           func(a *app) error { return a.startInsert(true) },
+		"edit.delete":           func(a *app) error { a.deleteBytes(false); return nil },
+		"mode.insert-toggle":    (*app).toggleInsert,
+		"edit.delete-selection": func(a *app) error { a.deleteBytes(true); return nil },
+		"select.toggle":         (*app).toggleSelection,
+		"copy.hex":              func(a *app) error { return a.copySelection(false) },
+		"copy.text":             func(a *app) error { return a.copySelection(true) },
+		"search.forward":        func(a *app) error { a.searchPrompt(false); return nil },
+		"search.backward":       func(a *app) error { a.searchPrompt(true); return nil },
+		"search.next":           func(a *app) error { return a.ed.SearchNext() },
+		"search.prev":           func(a *app) error { return a.ed.SearchPrev() },
+		"bookmark.set":          (*app).setBookmark,
+		"bookmark.list":         (*app).listBookmarks,
+		"bookmark.next":         func(a *app) error { return a.jumpBookmark(a.ed.NextBookmark) },
+		"bookmark.prev":         func(a *app) error { return a.jumpBookmark(a.ed.PrevBookmark) },
+		"file.flush":            (*app).flush,
+		"file.quit":             func(a *app) error { a.tv.Stop(); return nil },
+		"command.prompt":        (*app).commandPrompt,
+		"inspector.toggle":      func(a *app) error { a.toggleInspector(); return nil },
+		"help.toggle":           func(a *app) error { a.showOverlay(pageHelp); return nil },
+		"live.pause":            (*app).togglePause,
+		"changes.toggle":        (*app).toggleChanges,
 	}
 }
 
-// repeat runs fn count times, stopping at the first error, and says what it did.
-func (a *app) repeat(fn func() error, done string) error {
-	n := 0
-	for ; n < a.count; n++ {
-		if err := fn(); err != nil {
-			if n == 0 {
-				return err
+// repeat runs fn count times, stopping at the first error, and says what it did. An undo or
+// redo may move bytes (an insert or delete), so it runs as a move (see runMove).
+func (a *app) repeat(fn func() error, done string) {
+	count, n := a.count, 0
+	var err error
+	a.runMove(func() error {
+		for ; n < count; n++ {
+			if err = fn(); err != nil {
+				break
 			}
-			break
 		}
+		return nil
+	}, func(error) {
+		if n == 0 {
+			a.fail(err)
+			return
+		}
+		if n > 1 {
+			done += " " + byteconv.Count(int64(n), "change")
+		}
+		a.say(done)
+	})
+}
+
+// startInsert enters insert mode before the cursor, or after it.
+func (a *app) startInsert(after bool) error {
+	if err := a.ed.StartInsert(after); err != nil {
+		return err
 	}
-	if n > 1 {
-		done += " " + byteconv.Count(int64(n), "change")
-	}
-	a.say(done)
+	a.sayInsertMode()
 	return nil
+}
+
+func (a *app) sayInsertMode() {
+	a.say(fmt.Sprintf("insert mode: typing inserts bytes before the cursor, and the file grows (%s leaves)", a.keyFor("mode.view")))
+}
+
+// toggleInsert switches edit mode between inserting and overwriting.
+func (a *app) toggleInsert() error {
+	if err := a.ed.ToggleInsert(); err != nil {
+		return err
+	}
+	if a.ed.Mode() == editor.InsertMode {
+		a.sayInsertMode()
+	} else {
+		a.sayEditMode()
+	}
+	return nil
+}
+
+// deleteBytes deletes the selection, or else count bytes at the cursor (selectionOnly: the
+// selection or nothing), as a move.
+func (a *app) deleteBytes(selectionOnly bool) {
+	n, sel, at := int64(a.count), a.ed.Selection(), a.ed.Cursor()
+	size := a.ed.Size()
+	a.runMove(func() error {
+		if selectionOnly {
+			return a.ed.DeleteSelection()
+		}
+		return a.ed.Delete(n)
+	}, func(err error) {
+		if err != nil {
+			a.fail(err)
+			return
+		}
+		if !sel.Empty() {
+			at = sel.Start
+		}
+		a.say(fmt.Sprintf("deleted %s at 0x%X (%s undoes)", byteconv.Count(size-a.ed.Size(), "byte"), at, a.keyFor("edit.undo")))
+	})
 }
 
 func (a *app) toggleEdit() error {
@@ -83,10 +140,14 @@ func (a *app) toggleEdit() error {
 		return err
 	}
 	if a.ed.Mode() == editor.EditMode {
-		a.say(fmt.Sprintf("edit mode: typing overwrites bytes in place (%s switches column, %s leaves)",
-			a.keyFor("column.toggle"), a.keyFor("mode.view")))
+		a.sayEditMode()
 	}
 	return nil
+}
+
+func (a *app) sayEditMode() {
+	a.say(fmt.Sprintf("edit mode: typing overwrites bytes in place (%s switches column, %s leaves)",
+		a.keyFor("column.toggle"), a.keyFor("mode.view")))
 }
 
 // escape backs out of one thing at a time: a search under way, edit mode, the selection, the
@@ -96,7 +157,7 @@ func (a *app) escape() error {
 	case a.ed.CancelSearch():
 		a.searching = ""
 		a.say("search cancelled")
-	case a.ed.Mode() == editor.EditMode:
+	case a.ed.Mode() != editor.ViewMode:
 		return a.ed.SetMode(editor.ViewMode)
 	case a.ed.ClearSelection():
 	case a.ed.HideMatches():
@@ -160,12 +221,19 @@ func parseHexBytes(text string) ([]byte, error) {
 	return b, nil
 }
 
+// paste writes the register at the cursor; in insert mode it inserts it, which moves bytes.
 func (a *app) paste() error {
-	note, err := a.ed.Paste()
-	if err != nil {
+	var note string
+	a.runMove(func() (err error) {
+		note, err = a.ed.Paste()
 		return err
-	}
-	a.say(note)
+	}, func(err error) {
+		if err != nil {
+			a.fail(err)
+			return
+		}
+		a.say(note)
+	})
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -43,6 +44,7 @@ type app struct {
 	widgets
 	input
 	messages
+	moves
 	panels
 	liveUI
 	crossGoroutine
@@ -66,6 +68,7 @@ const (
 // New makes the app over ed, with the keys of km; its Run method shows it.
 func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 	a := &app{ed: ed, km: km, opts: opts}
+	a.moveWait = moveWait
 	a.keys, a.tv, a.live = km.NewResolver(), tview.NewApplication(), opts.Live
 	a.singleKey = map[string]string{}
 	for _, action := range keymap.Actions() {
@@ -78,10 +81,20 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 
 	a.view = hexview.New(ed).SetColumns(opts.Cols).SetNoColor(opts.NoColor)
 	a.view.SetOnClick(func(off int64, col editor.Column) {
-		a.ed.SetCursor(off)
-		a.ed.SetColumn(col)
+		if a.moving {
+			return
+		}
+		a.settleThen(func() error {
+			a.ed.SetCursor(off)
+			a.ed.SetColumn(col)
+			return nil
+		})
 	})
-	a.view.SetOnScroll(func(rows int) { a.ed.Scroll(int64(rows)) })
+	a.view.SetOnScroll(func(rows int) {
+		if !a.moving {
+			a.settleThen(func() error { a.ed.Scroll(int64(rows)); return nil })
+		}
+	})
 	a.status = hexview.NewStatusBar().SetNoColor(opts.NoColor)
 	a.prompt = tview.NewInputField()
 	a.prompt.SetFieldBackgroundColor(tcell.ColorDefault)
@@ -120,6 +133,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 	})
 	a.tv.SetAfterDrawFunc(func(tcell.Screen) { a.fading.Store(a.view.Fading()) })
 	ed.SetSearchNotify(a.postSearchReport)
+	ed.SetMoveProgress(a.postMoveProgress)
 	switch {
 	case opts.ReadOnlyNote != "":
 		a.say("read-only, " + opts.ReadOnlyNote)
@@ -182,15 +196,20 @@ func (r rootView) PasteHandler() func(text string, setFocus func(p tview.Primiti
 		return r.Pages.PasteHandler()
 	}
 	return func(text string, _ func(p tview.Primitive)) {
+		if r.a.moving {
+			r.a.moveKey("a paste")
+			return
+		}
 		r.a.say("")
-		r.a.check(r.a.pasteText(text))
+		r.a.settleThen(func() error { return r.a.pasteText(text) })
 	}
 }
 
 // pasteText writes text pasted into the terminal at the cursor, in edit mode: as hex bytes in
-// the hex column, as its own bytes in the text column.
+// the hex column, as its own bytes in the text column. In insert mode it inserts them, which
+// moves bytes (see runMove).
 func (a *app) pasteText(text string) error {
-	if a.ed.Mode() != editor.EditMode {
+	if a.ed.Mode() == editor.ViewMode {
 		return fmt.Errorf("pasted text is written at the cursor in edit mode only: enter it with %s, then paste again",
 			a.keyFor("mode.edit-toggle"))
 	}
@@ -201,12 +220,35 @@ func (a *app) pasteText(text string) error {
 			return fmt.Errorf("paste in the hex column: %w (paste text in the text column)", err)
 		}
 	}
+	if a.ed.Mode() == editor.InsertMode {
+		var note string
+		a.runMove(func() (err error) {
+			note, err = a.ed.PasteBytes(b)
+			return err
+		}, func(err error) {
+			if err == nil {
+				err = a.pasted(note)
+			}
+			a.check(err)
+		})
+		return nil
+	}
 	note, err := a.ed.PasteBytes(b)
 	if err != nil {
 		return err
 	}
-	if dropped := a.takeDropped(); dropped != nil {
+	return a.pasted(note)
+}
+
+// pasted says what a paste did, with the note of input bytes dropped from it, if any.
+func (a *app) pasted(note string) error {
+	dropped := a.takeDropped()
+	if dropped == nil {
+		dropped = a.droppedNote
+	}
+	if dropped != nil {
 		// The paste lacks them: its own message must not hide that.
+		a.droppedNote = nil
 		return fmt.Errorf("%s; %w", note, dropped)
 	}
 	a.say(note)
@@ -219,6 +261,7 @@ func (a *app) pasteText(text string) error {
 // keymap's to say.
 func (a *app) capture(ev *tcell.EventKey) *tcell.EventKey {
 	name := hexview.KeyName(ev)
+	a.droppedNote = nil
 	switch {
 	case a.promptOpen():
 		a.promptKey(name, ev)
@@ -261,14 +304,23 @@ func (a *app) cancelKey() string {
 	return keymap.Cancel
 }
 
-// onKey runs the action bound to a key, or types it in edit mode.
+// onKey runs the action bound to a key, or types it in edit mode. While bytes move, it only
+// cancels the move (see moveKey). The bytes typed in insert mode go into the file before any
+// other key's action runs.
 func (a *app) onKey(name string) {
+	if a.moving {
+		a.moveKey(name)
+		return
+	}
 	a.say("")
 	if a.pending == "" {
 		// A waiting replace, or edit mode, takes a character; a replace ends at any other key.
 		if r, ok := keymap.Input(name); ok {
 			if typed, err := a.ed.Type(r); typed {
 				a.check(a.typingError(err))
+				if a.ed.Pending() > 0 {
+					a.armInsertTimer()
+				}
 				return
 			}
 		} else if a.ed.CancelReplace() {
@@ -284,10 +336,11 @@ func (a *app) onKey(name string) {
 	case keymap.Unbound:
 		a.fail(fmt.Errorf("%s is not bound to anything (%s shows the keys)", res.Keys, a.keyFor("help.toggle")))
 	case keymap.Matched:
-		a.count = res.Times()
-		if err := actionTable[res.Action](a); err != nil {
-			a.fail(err)
-		}
+		count, action := res.Times(), actionTable[res.Action]
+		a.settleThen(func() error {
+			a.count = count
+			return action(a)
+		})
 	}
 }
 
@@ -309,6 +362,9 @@ func (a *app) fail(err error) {
 	switch {
 	case errors.Is(err, editor.ErrReadOnly) && a.opts.ReadOnlyNote != "":
 		msg = "read-only, " + a.opts.ReadOnlyNote
+	case errors.Is(err, context.Canceled):
+		// A move cancelled with the cancel key: the error says what was moved back.
+		msg = "cancelled: " + msg
 	case errors.Is(err, mmap.ErrFault):
 		msg = "the file shrank underneath (or its storage failed): the bytes shown as ?? are gone; reopen it to see its new size"
 	}
@@ -341,6 +397,8 @@ func (a *app) refresh() {
 		mode = "READ-ONLY"
 	case st.Mode == editor.EditMode:
 		mode = "EDIT"
+	case st.Mode == editor.InsertMode:
+		mode = "INSERT"
 	}
 	left := mode + "  " + filepath.Base(st.Name)
 	if st.Replaced {
@@ -352,6 +410,9 @@ func (a *app) refresh() {
 	case st.Unflushed > 0:
 		// A named mapping has no file: its changes are complete as they are written.
 		left += fmt.Sprintf("  %d changed", st.Unflushed)
+	}
+	if st.Pending > 0 {
+		left += fmt.Sprintf("  %d to insert", st.Pending)
 	}
 	if a.live != nil {
 		left += "  " + a.live.StatusText()
@@ -384,9 +445,15 @@ func (a *app) refresh() {
 		right = fmt.Sprintf("sel %d B  ", sel.Len()) + right
 	}
 	a.status.SetLeft(left).SetRight(right)
-	if a.searching != "" {
+	switch {
+	case a.moving && a.message != "":
+		// A key refused during the move: the message says why, the progress goes on.
+		a.status.SetMessage(a.message+" · "+a.moveText(), true)
+	case a.moving:
+		a.status.SetMessage(a.moveText(), a.cancelling)
+	case a.searching != "":
 		a.status.SetMessage(a.searching, false)
-	} else {
+	default:
 		a.status.SetMessage(a.message, a.isError)
 	}
 	if a.inspectorOn {

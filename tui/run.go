@@ -49,12 +49,14 @@ func (a *app) RunTerminal(in io.Reader, out, errOut io.Writer) error {
 }
 
 // droppedInput tells the user that the terminal sent n bytes that are not UTF-8, which utf8Tty
-// dropped: if they were part of a paste, what was pasted lacks them, and pasteText says so.
+// dropped: if they were part of a paste, what was pasted lacks them, and pasteText says so
+// too, whichever of the two the UI goroutine takes first.
 func (a *app) droppedInput(n int) {
 	a.dropped.Add(int64(n))
 	// utf8Tty calls it from tcell's input goroutine, which the UI goroutine may be waiting for.
 	go a.tv.QueueUpdateDraw(func() {
 		if err := a.takeDropped(); err != nil {
+			a.droppedNote = err
 			a.fail(err)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -49,6 +50,23 @@ type messages struct {
 	isError bool
 	// searching describes the search under way, with its progress; "" when none runs.
 	searching string
+	// droppedNote is the message that told of input bytes dropped since the last key, which a
+	// paste in the same burst of input repeats: the paste lacks them, and its own message
+	// would hide the note.
+	droppedNote error
+}
+
+// moves is an insert or delete under way, as the UI goroutine sees it (see runMove).
+type moves struct {
+	// moving is true while an action that moves bytes runs in its goroutine.
+	moving bool
+	// cancelling is true once the cancel key asked the move to stop.
+	cancelling bool
+	// moveWait is how long an action that may move bytes runs before the UI shows its
+	// progress; moveWait unless a test says otherwise.
+	moveWait time.Duration
+	// insertTimer ends a run of typing in insert mode after a pause.
+	insertTimer *time.Timer
 }
 
 // panels is which of the panels and overlays beside the bytes are shown.
@@ -89,6 +107,8 @@ type crossGoroutine struct {
 	searchReports reportQueue
 	// crashed is the first panic of another goroutine of the app's, for Run to report.
 	crashed atomic.Pointer[crash]
+	// moveProgress is how far the move under way got; the moving goroutine stores it.
+	moveProgress atomic.Pointer[editor.MoveProgress]
 	// dropped counts the input bytes utf8Tty dropped that no message has told of yet. tcell's
 	// input goroutine adds to it before it parses what it read, so a paste that lost bytes
 	// finds them counted when the UI goroutine writes it.

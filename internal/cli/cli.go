@@ -64,6 +64,7 @@ var subcommands = map[string]func(args []string, io stdio) error{
 	"dump":   runDump,
 	"create": runCreate,
 	"watch":  runWatch,
+	"splice": runSplice,
 }
 
 // Run runs mmhex with the arguments after the program name and returns the exit code: 0 on

@@ -76,6 +76,10 @@ func runDump(args []string, io stdio) error {
 		return err
 	}
 
+	// A read-only command writes nothing, so an interrupted insert or delete is only reported.
+	if pending, _ := recoverInterrupted(t, true); pending != "" {
+		fmt.Fprintln(io.err, "warning: "+pending)
+	}
 	m, err := t.open(mmap.ReadOnly)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/splice"
 	"github.com/mmhex/mmhex/tui"
 )
 
@@ -41,7 +42,7 @@ Key bindings: --keys default or vim. Single bindings can be changed in the file
 keys.conf in the mmhex folder of the user configuration directory (on Linux
 ~/.config/mmhex/keys.conf), one "action = key, key" per line.
 
-Other commands: mmhex patch, dump, create, watch (each with --help).
+Other commands: mmhex patch, splice, dump, create, watch (each with --help).
 `
 
 func runEditor(args []string, io stdio) error {
@@ -81,6 +82,10 @@ func runEditor(args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	recovered, err := recoverInterrupted(t, *readOnly)
+	if err != nil {
+		return err
+	}
 	m, readOnlyNote, err := openForEditing(t, *readOnly)
 	if err != nil {
 		return err
@@ -93,13 +98,17 @@ func runEditor(args []string, io stdio) error {
 		return errors.New("the editor needs a terminal: run it with standard input and output on a terminal (for a hex dump in a pipe, use 'mmhex dump')")
 	}
 	opts := tui.Options{Cols: *cols, ReadOnlyNote: readOnlyNote, NoColor: os.Getenv("NO_COLOR") != ""}
-	var st editor.Storage = m
+	var st editor.Storage = splice.Editable{Mapping: m}
 	if liveMode {
 		opts.Live = newLive(t, m, *interval)
 		st = live.Storage{Mapping: m, Live: opts.Live}
 	}
 	if fi, err := os.Stat(t.path); err == nil && readOnlyNote == "" {
 		opts.StartNote = rootEditsReadOnly(t, fi.Mode(), os.Geteuid())
+	}
+	if recovered != "" {
+		opts.StartNote = recovered
+		fmt.Fprintln(io.err, recovered) // stays on the terminal when the editor ends
 	}
 	return tui.New(editor.New(st), km, opts).RunTerminal(io.in, io.out, io.err)
 }

@@ -68,6 +68,13 @@ func runPatch(args []string, io stdio) error {
 	if o.dryRun {
 		mode = mmap.ReadOnly
 	}
+	recovered, err := recoverInterrupted(o.target, o.dryRun)
+	if recovered != "" {
+		fmt.Fprintln(io.err, recovered)
+	}
+	if err != nil {
+		return err
+	}
 	m, err := openForPatch(o.target, mode)
 	if err != nil {
 		return err

@@ -97,6 +97,10 @@ func runWatch(args []string, io stdio) error {
 		return usageErrorf("--duration %v: want 0 (no limit) or more", *duration)
 	}
 
+	// A read-only command writes nothing, so an interrupted insert or delete is only reported.
+	if pending, _ := recoverInterrupted(t, true); pending != "" {
+		fmt.Fprintln(io.err, "warning: "+pending)
+	}
 	m, err := t.open(mmap.ReadOnly)
 	if err != nil {
 		return err

@@ -1,0 +1,362 @@
+package editor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mmhex/mmhex/internal/testdir"
+	"github.com/mmhex/mmhex/mmap"
+	"github.com/mmhex/mmhex/splice"
+)
+
+// newSpliceFile is an editor over a real temp file that can insert and delete bytes, moving
+// chunk bytes per step.
+func newSpliceFile(t *testing.T, content []byte, chunk int64) mapped {
+	t.Helper()
+	path := filepath.Join(testdir.New(t), "data.bin")
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mmap.Open(path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	e := New(splice.Editable{Mapping: m, Chunk: chunk})
+	e.ViewState(4, 16)
+	return mapped{Editor: e, path: path, m: m}
+}
+
+// onDisk returns what the file holds, without flushing or settling anything first.
+func (f mapped) onDisk(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (f mapped) wantOnDisk(t *testing.T, want []byte) {
+	t.Helper()
+	if got := f.onDisk(t); !bytes.Equal(got, want) {
+		t.Fatalf("file holds % X (%d bytes), want % X (%d bytes)", got, len(got), want, len(want))
+	}
+	if got := f.Size(); got != int64(len(want)) {
+		t.Fatalf("Size() = %d, want %d", got, len(want))
+	}
+}
+
+// shown reads all the editor shows, pending bytes included.
+func (f mapped) shown(t *testing.T) []byte {
+	t.Helper()
+	b := make([]byte, f.Size())
+	if n, err := f.ReadAt(b, 0); err != nil || n != len(b) {
+		t.Fatalf("ReadAt = %d, %v", n, err)
+	}
+	return b
+}
+
+func typeRunes(t *testing.T, e *Editor, text string) {
+	t.Helper()
+	for _, r := range text {
+		if typed, err := e.Type(r); !typed || err != nil {
+			t.Fatalf("Type(%q) = %v, %v; want true, nil", r, typed, err)
+		}
+	}
+}
+
+func spliced(b []byte, off, deleteN int, insert ...byte) []byte {
+	return slices.Concat(b[:off], insert, b[off+deleteN:])
+}
+
+// TestInsertRun types a run in insert mode: it is shown at once, shifted in, and the file
+// takes it in one move when the run ends; undo and redo move it out and in, size included.
+func TestInsertRun(t *testing.T) {
+	data := seq(40)
+	f := newSpliceFile(t, data, 0)
+	f.SetCursor(4)
+	if err := f.StartInsert(false); err != nil {
+		t.Fatal(err)
+	}
+	typeRunes(t, f.Editor, "414")
+	if got, want := f.shown(t), spliced(data, 4, 0, 0x41, 0x40); !bytes.Equal(got, want) {
+		t.Fatalf("shown % X, want % X", got, want)
+	}
+	vs := f.ViewState(4, 16)
+	if vs.Size != 42 || vs.Cursor != 5 || !vs.LowNibble || vs.Mode != InsertMode {
+		t.Errorf("view state %+v: want size 42, cursor 5 on its low nibble, insert mode", vs)
+	}
+	if !slices.ContainsFunc(vs.Highlights, func(h Highlight) bool {
+		return h.Kind == HighlightPending && h.Range == Range{4, 6}
+	}) {
+		t.Errorf("highlights %v: want the two pending bytes marked", vs.Highlights)
+	}
+	// A read that starts inside the run and ends past it.
+	part := make([]byte, 4)
+	if _, err := f.ReadAt(part, 5); err != nil || !bytes.Equal(part, []byte{0x40, 4, 5, 6}) {
+		t.Errorf("ReadAt(5) = % X, %v; want 40 04 05 06", part, err)
+	}
+	if got := f.onDisk(t); !bytes.Equal(got, data) {
+		t.Fatalf("the file changed before the run ended: % X", got)
+	}
+	typeRunes(t, f.Editor, "2")
+	if err := f.SetMode(ViewMode); err != nil {
+		t.Fatal(err)
+	}
+	inserted := spliced(data, 4, 0, 0x41, 0x42)
+	f.wantOnDisk(t, inserted)
+	if st := f.Status(); st.Pending != 0 || st.Unflushed != 0 || st.Cursor != 6 {
+		t.Errorf("status %+v: want nothing pending or unflushed (the move flushes), cursor 6", st)
+	}
+
+	if err := f.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, data)
+	if c := f.Cursor(); c != 4 {
+		t.Errorf("cursor %d after undo, want 4", c)
+	}
+	if err := f.Redo(); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, inserted)
+	if err := f.Redo(); !errors.Is(err, ErrNothingToRedo) {
+		t.Errorf("second redo: %v, want ErrNothingToRedo", err)
+	}
+}
+
+// TestInsertRunEnds checks each way a run ends: a move of the cursor, a flush, the idle timer's
+// EndRun, a paste; and that an overwrite before and after stays its own undo step.
+func TestInsertRunEnds(t *testing.T) {
+	data := seq(32)
+	clock := time.Unix(0, 0)
+	f := newSpliceFile(t, data, 0)
+	f.now = func() time.Time { return clock }
+	f.SetColumn(TextColumn)
+	if err := f.StartInsert(true); err != nil { // after the cursor: at 1
+		t.Fatal(err)
+	}
+	typeRunes(t, f.Editor, "ab")
+	f.Move(3) // from 3, past the run: to 6
+	want := spliced(data, 1, 0, 'a', 'b')
+	f.wantOnDisk(t, want)
+	if c := f.Cursor(); c != 6 {
+		t.Errorf("cursor %d after moving 3 from the end of the run, want 6", c)
+	}
+
+	typeRunes(t, f.Editor, "c")
+	if _, err := f.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want = spliced(want, 6, 0, 'c')
+	f.wantOnDisk(t, want)
+
+	typeRunes(t, f.Editor, "d")
+	if f.PendingIdle() {
+		t.Error("PendingIdle right after a key")
+	}
+	clock = clock.Add(InsertIdle)
+	if !f.PendingIdle() {
+		t.Error("PendingIdle false a second after the last key")
+	}
+	if err := f.EndRun(); err != nil {
+		t.Fatal(err)
+	}
+	want = spliced(want, 7, 0, 'd')
+	f.wantOnDisk(t, want)
+
+	f.register = []byte("XYZ")
+	if _, err := f.Paste(); err != nil {
+		t.Fatal(err)
+	}
+	want = spliced(want, 8, 0, 'X', 'Y', 'Z')
+	f.wantOnDisk(t, want)
+
+	// Four inserts, four undo steps.
+	for range 4 {
+		if err := f.Undo(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.wantOnDisk(t, data)
+}
+
+// TestInsertAtEnd appends: insert mode after the last byte.
+func TestInsertAtEnd(t *testing.T) {
+	f := newSpliceFile(t, seq(4), 0)
+	f.FileEnd()
+	if err := f.StartInsert(true); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Cursor(); c != 4 {
+		t.Fatalf("cursor %d, want 4, past the last byte", c)
+	}
+	typeRunes(t, f.Editor, "ff01")
+	if err := f.EndRun(); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, []byte{0, 1, 2, 3, 0xff, 0x01})
+}
+
+// TestDelete deletes at the cursor, a count and the selection, with undo and redo, and checks
+// that bookmarks follow their bytes.
+func TestDelete(t *testing.T) {
+	data := seq(64)
+	f := newSpliceFile(t, data, 0)
+	f.SetCursor(40)
+	f.ToggleBookmark("tail")
+	f.SetCursor(10)
+	f.ToggleBookmark("gone")
+	f.SetCursor(8)
+	if err := f.Delete(5); err != nil {
+		t.Fatal(err)
+	}
+	once := spliced(data, 8, 5)
+	f.wantOnDisk(t, once)
+	if c := f.Cursor(); c != 8 {
+		t.Errorf("cursor %d after delete, want 8", c)
+	}
+	if got := f.Bookmarks(); len(got) != 2 || got[0].Offset != 8 || got[1].Offset != 35 {
+		t.Errorf("bookmarks %v: want the deleted one at 8, the one after moved back to 35", got)
+	}
+
+	f.SetCursor(20)
+	f.ToggleSelection()
+	f.Move(3)
+	f.ToggleSelection()
+	if err := f.DeleteSelection(); err != nil {
+		t.Fatal(err)
+	}
+	twice := spliced(once, 20, 4)
+	f.wantOnDisk(t, twice)
+	if !f.Selection().Empty() {
+		t.Error("the selection survived its delete")
+	}
+	if err := f.DeleteSelection(); !errors.Is(err, ErrNoSelection) {
+		t.Errorf("DeleteSelection with nothing selected: %v, want ErrNoSelection", err)
+	}
+
+	if err := f.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, once)
+	if err := f.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, data)
+	if err := f.Redo(); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, once)
+
+	// An overwrite after the delete, then undoing both: each step's offsets hold.
+	f.SetCursor(30)
+	mustEdit(t, f.Editor)
+	typeHex(t, f.Editor, "ee")
+	if err := f.SetMode(ViewMode); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, with(once, 30, 0xee))
+	for range 2 {
+		if err := f.Undo(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.wantOnDisk(t, data)
+
+	f.FileEnd()
+	if err := f.Delete(9); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, data[:63])
+	if c := f.Cursor(); c != 62 {
+		t.Errorf("cursor %d after deleting the last byte, want 62", c)
+	}
+}
+
+func TestDeleteRefused(t *testing.T) {
+	f := newSpliceFile(t, seq(4), 0)
+	f.Select(Range{0, 4})
+	if err := f.DeleteSelection(); err == nil {
+		t.Error("deleting every byte was not refused")
+	}
+	ro := openFile(t, seq(4), mmap.ReadOnly)
+	ro.Editor = New(splice.Editable{Mapping: ro.m})
+	if err := ro.Delete(1); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("delete on a read-only mapping: %v, want ErrReadOnly", err)
+	}
+	if err := ro.StartInsert(false); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("insert on a read-only mapping: %v, want ErrReadOnly", err)
+	}
+	f.wantOnDisk(t, seq(4))
+}
+
+// TestMoveCancelAndRefusals runs a delete of many small chunks; during the move the editor
+// draws and reads, refuses writes, and the file's lock is held; a cancel rolls it back.
+func TestMoveCancelAndRefusals(t *testing.T) {
+	data := seq(64 << 10)
+	f := newSpliceFile(t, data, 1024)
+	other, err := mmap.Open(f.path, mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var during []error
+	waited, locked := make(chan struct{}), make(chan struct{})
+	steps := 0
+	f.SetMoveProgress(func(p MoveProgress) {
+		steps++
+		if steps > 1 {
+			return
+		}
+		during = append(during, f.ReplaceByte(0))
+		f.ViewState(4, 16)
+		b := make([]byte, 16)
+		_, rerr := f.ReadAt(b, 0)
+		during = append(during, rerr)
+		go func() {
+			unlock, err := other.Lock(func() { close(waited) })
+			if err == nil {
+				unlock()
+			}
+			close(locked)
+		}()
+		<-waited
+		f.CancelMove()
+	})
+	f.SetCursor(10)
+	err = f.Delete(100)
+	<-locked
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("delete canceled midway: %v, want context.Canceled", err)
+	}
+	if !errors.Is(during[0], ErrMoving) || during[1] != nil {
+		t.Errorf("during the move: write %v (want ErrMoving), read %v (want nil)", during[0], during[1])
+	}
+	f.wantOnDisk(t, data)
+	if err := f.Undo(); !errors.Is(err, ErrNothingToUndo) {
+		t.Errorf("undo after a canceled delete: %v, want nothing to undo", err)
+	}
+	if steps < 2 {
+		t.Errorf("progress heard %d steps, want the move and its rollback", steps)
+	}
+
+	// A canceled run of typing: not inserted, said so.
+	f.SetMoveProgress(func(MoveProgress) { f.CancelMove() })
+	f.SetCursor(0)
+	if err := f.StartInsert(false); err != nil {
+		t.Fatal(err)
+	}
+	typeRunes(t, f.Editor, "00")
+	if err := f.EndRun(); !errors.Is(err, ErrNotInserted) || !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled run: %v, want ErrNotInserted and context.Canceled", err)
+	}
+	f.wantOnDisk(t, data)
+}
