@@ -60,11 +60,13 @@ type stdio struct {
 
 // subcommands are the commands that run without the editor, by the name that selects them.
 var subcommands = map[string]func(args []string, io stdio) error{
-	"patch":  runPatch,
-	"dump":   runDump,
-	"create": runCreate,
-	"watch":  runWatch,
-	"splice": runSplice,
+	"patch":   runPatch,
+	"dump":    runDump,
+	"create":  runCreate,
+	"watch":   runWatch,
+	"splice":  runSplice,
+	"regions": runRegions,
+	"search":  runSearch,
 }
 
 // Run runs mmhex with the arguments after the program name and returns the exit code: 0 on

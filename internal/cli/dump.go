@@ -16,6 +16,7 @@ import (
 const dumpUsage = `
 Usage: mmhex dump [flags] FILE
        mmhex dump [flags] -n NAME
+       mmhex dump [flags] -p PID --offset ADDR [--length N]
 
 Prints a hex dump in xxd's layout, read straight from a memory mapping:
 
@@ -37,6 +38,7 @@ Examples:
 func runDump(args []string, io stdio) error {
 	fs := newFlagSet("mmhex dump", dumpUsage, io.out)
 	fs.StringP("name", "n", "", "dump the named shared-memory mapping `NAME` instead of a file")
+	fs.IntP("pid", "p", 0, "dump the memory of process `PID`: --offset is an address, --length defaults to the rest of its region")
 	offsetText := fs.StringP("offset", "s", "0", "start at `OFFSET`: decimal, 0x hex, or end-N (N bytes before the end); K, M, G suffixes")
 	lengthText := fs.StringP("length", "l", "", "dump at most `LENGTH` bytes, decimal or 0x hex, K, M, G suffixes (default: to the end)")
 	cols := fs.IntP("cols", "c", 16, fmt.Sprintf("`N` bytes per row, 1 to %d (as xxd -c)", xxd.MaxCols))
@@ -76,6 +78,9 @@ func runDump(args []string, io stdio) error {
 		return err
 	}
 
+	if t.pid != 0 {
+		return dumpProcess(t, start, limit, opts, io.out)
+	}
 	// A read-only command writes nothing, so an interrupted insert or delete is only reported.
 	if pending, _ := recoverInterrupted(t, true); pending != "" {
 		fmt.Fprintln(io.err, "warning: "+pending)

@@ -157,6 +157,19 @@ func (f *flagSet) GetString(name string) (string, error) {
 	return d.value.String(), nil
 }
 
+// GetInt returns the value of a flag defined with Int or IntP.
+func (f *flagSet) GetInt(name string) (int, error) {
+	d := f.lookup(name)
+	if d == nil {
+		return 0, fmt.Errorf("flag accessed but not defined: %s", name)
+	}
+	v, ok := d.value.(intFlag)
+	if !ok {
+		return 0, fmt.Errorf("trying to get int value of flag of type %s", d.value.kind())
+	}
+	return *v.p, nil
+}
+
 func (f *flagSet) lookup(name string) *flagDef {
 	for _, d := range f.flags {
 		if d.name == name {

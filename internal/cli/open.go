@@ -9,24 +9,42 @@ import (
 	"github.com/mmhex/mmhex/mmap"
 )
 
-// target is what a command works on: a file path, or the name of a named mapping (-n NAME).
+// target is what a command works on: a file path, the name of a named mapping (-n NAME), or
+// a process's memory (-p PID).
 type target struct {
 	path string
 	name string
+	pid  int
 }
 
 func (t target) String() string {
+	if t.pid != 0 {
+		return fmt.Sprintf("process %d", t.pid)
+	}
 	if t.name != "" {
 		return fmt.Sprintf("named mapping %q", t.name)
 	}
 	return t.path
 }
 
-// targetFrom picks the target out of a command's flags (its -n NAME, "name") and operands: with
-// -n NAME there is no file operand, otherwise the first operand is the file. It returns the
-// operands that follow. An empty NAME is refused, not taken for "no -n".
+// targetFrom picks the target out of a command's flags (its -n NAME, "name", and -p PID, "pid",
+// where it has them) and operands: with -n NAME or -p PID there is no file operand, otherwise the
+// first operand is the file. It returns the operands that follow. An empty NAME is refused, not
+// taken for "no -n".
 func targetFrom(fs *flagSet, command string) (target, []string, error) {
 	operands := fs.Args()
+	if fs.Changed("pid") {
+		pid, err := fs.GetInt("pid")
+		switch {
+		case err != nil:
+			return target{}, nil, err
+		case fs.Changed("name"):
+			return target{}, nil, usageErrorf("-n NAME and -p PID name two targets: give one (see '%s --help')", command)
+		case pid <= 0:
+			return target{}, nil, usageErrorf("-p %d: give a process id, a positive number", pid)
+		}
+		return target{pid: pid}, operands, nil
+	}
 	if fs.Changed("name") {
 		name, err := fs.GetString("name")
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
@@ -18,6 +19,7 @@ import (
 const patchUsage = `
 Usage: mmhex patch [flags] FILE OFFSET VALUE [OFFSET VALUE ...]
        mmhex patch [flags] -n NAME OFFSET VALUE [OFFSET VALUE ...]
+       mmhex patch [flags] -p PID ADDR VALUE [ADDR VALUE ...]
        mmhex patch [flags] FILE --script SCRIPT|-
        mmhex patch [flags] FILE --xxd DUMP|-
 
@@ -44,6 +46,11 @@ at most 4194304 patches in 1 GiB, and a line at most 1 MiB.
 A dump (--xxd) is a hex dump in xxd's layout ('mmhex dump' or 'xxd' output, edited): its hex
 column is the new content of the bytes it covers.
 
+With -p PID, each OFFSET is an address in process PID's memory (see 'mmhex regions -p PID'),
+written with process_vm_writev (WriteProcessMemory on Windows); nothing is flushed and there is
+no lock. A page the process cannot write (code, read-only data) is refused unless --force,
+which writes it as a debugger does (/proc/PID/mem; VirtualProtectEx on Windows).
+
 Each changed run is printed on stdout, "0x00000010: de ad -> be ef"; a summary goes to stderr.
 Exit status: 0 done; 1 nothing written (check failed, file unwritable); 2 bad command line,
 script or dump; 128+N stopped by signal N, as said above.
@@ -52,6 +59,7 @@ Examples:
   mmhex patch data.bin 0 i32le:999 4 i32le:666 16 i32le:999
   mmhex patch fw.bin 0x1f0 9090 --expect 7405 --undo-file fw.undo
   mmhex patch fw.bin --script fw.undo
+  mmhex patch -p 4242 0x55d0c8a70058 i32le:5000 --expect i32le:1000
   mmhex dump fw.bin > d.txt; $EDITOR d.txt; mmhex patch fw.bin --xxd d.txt --dry-run
 `
 
@@ -63,6 +71,9 @@ func runPatch(args []string, io stdio) error {
 	entries, err := o.entries(io.in)
 	if err != nil {
 		return err
+	}
+	if o.target.pid != 0 {
+		return o.patchProcess(entries, io)
 	}
 	mode := mmap.ReadWrite
 	if o.dryRun {
@@ -92,13 +103,15 @@ type patchOptions struct {
 	operands                       []string // OFFSET VALUE [expect=VALUE] ...
 	scriptPath, dumpPath, undoPath string
 	expect                         *string // --expect's value, when given
-	dryRun, noFlush                bool
+	dryRun, noFlush, force         bool
 }
 
 // parsePatchFlags reads the command line into options and checks that they go together.
 func parsePatchFlags(args []string, io stdio) (*patchOptions, error) {
 	fs := newFlagSet("mmhex patch", patchUsage, io.out)
 	fs.StringP("name", "n", "", "patch the named shared-memory mapping `NAME` instead of a file")
+	fs.IntP("pid", "p", 0, "patch the memory of process `PID`: each OFFSET is an address")
+	force := fs.Bool("force", false, "with -p, write pages the process cannot write (code, read-only data), as a debugger does")
 	scriptPath := fs.String("script", "", "read patches from `SCRIPT`, one per line (- for stdin)")
 	dumpPath := fs.String("xxd", "", "apply the xxd-style hex dump `DUMP` (- for stdin)")
 	expectText := fs.String("expect", "", "the bytes at the OFFSET must be `HEX` (or a typed VALUE) first; for a single patch")
@@ -113,13 +126,15 @@ func parsePatchFlags(args []string, io stdio) (*patchOptions, error) {
 		return nil, err
 	}
 	o := &patchOptions{target: t, operands: operands, scriptPath: *scriptPath, dumpPath: *dumpPath,
-		undoPath: *undoPath, dryRun: *dryRun, noFlush: *noFlush}
+		undoPath: *undoPath, dryRun: *dryRun, noFlush: *noFlush, force: *force}
 	if fs.Changed("expect") {
 		o.expect = expectText
 	}
 	switch {
 	case o.scriptPath == "-" && o.dumpPath == "-":
 		return nil, usageErrorf("--script and --xxd cannot both read stdin")
+	case o.force && t.pid == 0:
+		return nil, usageErrorf("--force writes a process's read-only pages: use it with -p PID")
 	case o.undoPath == "-":
 		return nil, usageErrorf("--undo-file needs a file name: the undo script must be saved before the patch")
 	}
@@ -190,8 +205,14 @@ func (o *patchOptions) patchesText(plan *patch.Plan) string {
 	return byteconv.CountAs(plan.Patches, "patch", "patches")
 }
 
+// patchTarget is what patch writes to: a mapping, or a process's address space.
+type patchTarget interface {
+	patch.Target
+	FileBacked() bool
+}
+
 // dryRunReport checks the patches against m and prints what they would change.
-func (o *patchOptions) dryRunReport(m *mmap.Mapping, entries []patch.Entry, io stdio) error {
+func (o *patchOptions) dryRunReport(m patch.Reader, entries []patch.Entry, io stdio) error {
 	plan, err := patch.Prepare(m, entries)
 	if err != nil {
 		return err
@@ -219,6 +240,12 @@ func (o *patchOptions) apply(m *mmap.Mapping, entries []patch.Entry, io stdio) e
 		return fmt.Errorf("%s: %w", o.target, err)
 	}
 	defer unlock()
+	return o.write(m, entries, io)
+}
+
+// write checks the patches against m and writes them, all or nothing, under the signal rule
+// apply describes.
+func (o *patchOptions) write(m patchTarget, entries []patch.Entry, io stdio) error {
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(signals)
@@ -251,7 +278,7 @@ func (o *patchOptions) apply(m *mmap.Mapping, entries []patch.Entry, io stdio) e
 // applyFailed explains an Apply that stopped, after flushing the restored bytes. When every byte
 // was restored the undo file is removed: it would revert a patch that never happened, and keep
 // the same command from running again.
-func (o *patchOptions) applyFailed(m *mmap.Mapping, plan *patch.Plan, err error) error {
+func (o *patchOptions) applyFailed(m patchTarget, plan *patch.Plan, err error) error {
 	var aerr *patch.ApplyError
 	var ierr *patch.InterruptedError
 	restored := errors.As(err, &aerr) && aerr.RestoreErr == nil || errors.As(err, &ierr) && ierr.RestoreErr == nil
@@ -273,7 +300,7 @@ func (o *patchOptions) applyFailed(m *mmap.Mapping, plan *patch.Plan, err error)
 }
 
 // report prints the changes written, flushes them unless --no-flush, and sums up.
-func (o *patchOptions) report(m *mmap.Mapping, plan *patch.Plan, io stdio) error {
+func (o *patchOptions) report(m patchTarget, plan *patch.Plan, io stdio) error {
 	// The patch is written: a failure to report it must not hide the flush that follows.
 	printErr := printChanges(io.out, plan)
 	flushed := ""
@@ -387,8 +414,11 @@ func sameFile(a, b string) bool {
 	return err == nil && os.SameFile(ai, bi)
 }
 
-// commandTarget names the target as command-line arguments do: the path, or -n NAME.
+// commandTarget names the target as command-line arguments do: the path, -n NAME or -p PID.
 func commandTarget(t target) []string {
+	if t.pid != 0 {
+		return []string{"-p", strconv.Itoa(t.pid)}
+	}
 	if t.name != "" {
 		return []string{"-n", t.name}
 	}

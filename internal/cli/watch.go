@@ -23,6 +23,7 @@ import (
 const watchUsage = `
 Usage: mmhex watch [flags] FILE
        mmhex watch [flags] -n NAME
+       mmhex watch [flags] -p PID --offset ADDR [--length N]
 
 Prints every change made to a file or a named mapping, by any process, as it is seen. Shared
 memory has no change notification, so mmhex polls: every --interval it diffs the memory against
@@ -37,8 +38,11 @@ With --json, each run is a JSON object on its own line, written out at once:
   {"time":"2025-01-02T15:04:05.000123456+01:00","offset":16,"length":4,"old":"e7030000","new":"e8030000"}
 (time in RFC 3339 with nanoseconds, offset and length in decimal).
 
+With -p PID, watch polls process PID's memory (process_vm_readv, ReadProcessMemory): OFFSET
+is an address, and the offsets printed are addresses.
+
 watch exits 0 after --count runs, after --duration, on Ctrl-C or SIGTERM, and when the watched
-bytes go away (the file was truncated), saying why on stderr; it exits 1 when the memory cannot
+bytes go away (the file was truncated, the process exited or unmapped them), saying why on stderr; it exits 1 when the memory cannot
 be read for another reason. A file that grows is followed: the bytes added are taken as they are
 when the growth is seen, later changes to them are reported. If the creator of a named mapping
 releases it, watch says so and goes on watching the memory it still holds. watch keeps a copy of
@@ -66,6 +70,7 @@ func runWatch(args []string, io stdio) error {
 	count := flags.Int("count", 0, "exit after `N` runs (0: no limit)")
 	duration := flags.Duration("duration", 0, "exit after `D` (0: no limit)")
 	flags.StringP("name", "n", "", "watch the named mapping `NAME` instead of a file")
+	flags.IntP("pid", "p", 0, "watch the memory of process `PID`: --offset is an address, --length defaults to the rest of its region")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -97,32 +102,49 @@ func runWatch(args []string, io stdio) error {
 		return usageErrorf("--duration %v: want 0 (no limit) or more", *duration)
 	}
 
-	// A read-only command writes nothing, so an interrupted insert or delete is only reported.
-	if pending, _ := recoverInterrupted(t, true); pending != "" {
-		fmt.Fprintln(io.err, "warning: "+pending)
-	}
-	m, err := t.open(mmap.ReadOnly)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	off, length, err := watchRange(t, m.Size(), start, limit)
-	if err != nil {
-		return err
+	var src watch.Source
+	var m *mmap.Mapping
+	var off, length int64
+	if t.pid != 0 {
+		if err := needAddress(start, t); err != nil {
+			return err
+		}
+		space, regions, closeFn, err := t.processSpace()
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		if off, length, err = watchProcessRange(t, regions, start, limit); err != nil {
+			return err
+		}
+		src = space
+	} else {
+		// A read-only command writes nothing, so an interrupted insert or delete is only reported.
+		if pending, _ := recoverInterrupted(t, true); pending != "" {
+			fmt.Fprintln(io.err, "warning: "+pending)
+		}
+		if m, err = t.open(mmap.ReadOnly); err != nil {
+			return err
+		}
+		defer m.Close()
+		if off, length, err = watchRange(t, m.Size(), start, limit); err != nil {
+			return err
+		}
+		src = m
 	}
 	if beforeFirstCopy != nil {
 		beforeFirstCopy()
 	}
-	w, err := watch.New(m, off, length)
+	w, err := watch.New(src, off, length)
 	if errors.Is(err, mmap.ErrFault) && noteTruncation(t, m, off+length, io.err) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("watch %s: %w", t, err)
+		return fmt.Errorf("watch %s: %w", t, explainProcess(err))
 	}
 	s := &watchSession{
 		t: t, m: m, w: w, json: *asJSON, left: *count, follow: *lenArg == "",
-		out: bufio.NewWriter(io.out), errOut: io.err, size: m.Size(),
+		out: bufio.NewWriter(io.out), errOut: io.err, size: src.Size(),
 	}
 
 	return s.run(*interval, *duration)
@@ -244,6 +266,10 @@ func (s *watchSession) checkSize() (done bool, err error) {
 // stopOnFault ends watching after a poll failed: when the memory shrank underneath (a fault),
 // that is the normal end of watching it; any other failure is an error.
 func (s *watchSession) stopOnFault(err error) (done bool, _ error) {
+	if note := goneNote(s.t, err); note != "" {
+		s.notef("%s: stopped watching", note)
+		return true, nil
+	}
 	if !errors.Is(err, mmap.ErrFault) {
 		return true, fmt.Errorf("watch %s: %w", s.t, err)
 	}
