@@ -53,6 +53,9 @@ var (
 	ErrRegisterEmpty = errors.New("nothing to paste (copy a selection first)")
 	// ErrTooLarge refuses an action whose copy or undo record would not fit in memory comfortably.
 	ErrTooLarge = errors.New("too large")
+	// ErrEndOfFile refuses typing that would pass the last byte: a mapping cannot grow, and
+	// writing part of a character, or the last byte again, would be a silent surprise.
+	ErrEndOfFile = errors.New("end of file: a mapping has a fixed size, so typing stops at the last byte")
 )
 
 // GroupSize is the number of bytes cursor.next-group and cursor.prev-group step over; the view
@@ -83,6 +86,10 @@ type Editor struct {
 	rows      int // visible rows, as the view last reported them
 	cols      int // bytes per row, as the view last reported them
 	lowNibble bool
+	// typedLast is true when typing has completed the last byte: the cursor cannot advance
+	// past it, and the next character typed in the same typing run is refused rather than
+	// overwriting it again. Whatever ends the run (a move, an undo, an insert) ends it too.
+	typedLast bool
 	column    Column
 	mode      Mode
 
@@ -321,7 +328,7 @@ func (e *Editor) SetCursor(off int64) {
 func (e *Editor) moveTo(off int64) {
 	e.settleQuietly()
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.cursor = max(0, min(off, e.size-1))
 	if e.selecting {
 		e.selection = Range{min(e.anchor, e.cursor), max(e.anchor, e.cursor) + 1}
@@ -483,7 +490,7 @@ func (e *Editor) SetColumn(c Column) {
 	defer e.mu.Unlock()
 	e.settleQuietly()
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.column = c
 }
 
@@ -493,7 +500,7 @@ func (e *Editor) ToggleColumn() {
 	defer e.mu.Unlock()
 	e.settleQuietly()
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.column = 1 - e.column
 }
 
@@ -529,7 +536,7 @@ func (e *Editor) setMode(m Mode) error {
 		return ErrEmpty
 	}
 	e.history.endRun()
-	e.lowNibble = false
+	e.lowNibble, e.typedLast = false, false
 	e.mode = m
 	e.clampCursor()
 	return nil
@@ -562,6 +569,9 @@ func (e *Editor) typeHex(r rune) (bool, error) {
 	if err := e.checkTyping(); err != nil {
 		return true, err
 	}
+	if e.typedLast && e.history.open {
+		return true, ErrEndOfFile
+	}
 	old, err := e.byteAt(e.cursor)
 	if err != nil {
 		return true, err
@@ -582,7 +592,8 @@ func (e *Editor) typeHex(r rune) (bool, error) {
 }
 
 // TypeText enters a character in edit mode: its UTF-8 bytes overwrite the bytes at the cursor,
-// which advances past them. Bytes that would pass the end of the mapping are dropped.
+// which advances past them. A character that does not fit whole before the end of the mapping is
+// refused with ErrEndOfFile, writing nothing.
 func (e *Editor) TypeText(r rune) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -594,7 +605,9 @@ func (e *Editor) typeText(r rune) error {
 		return err
 	}
 	buf := utf8.AppendRune(nil, r)
-	buf = buf[:min(int64(len(buf)), e.size-e.cursor)]
+	if e.typedLast && e.history.open || int64(len(buf)) > e.size-e.cursor {
+		return ErrEndOfFile
+	}
 	old := make([]byte, len(buf))
 	if err := e.read(old, e.cursor); err != nil {
 		return err
@@ -623,10 +636,11 @@ func (e *Editor) checkWritable() error {
 	return nil
 }
 
-// advance moves the cursor on after typed input without ending the typing run; at the last byte
-// it stays, so further input overwrites that byte again.
+// advance moves the cursor on after typed input without ending the typing run; past the last
+// byte it stays there, and further typing is refused (typedLast).
 func (e *Editor) advance(n int64) {
 	e.lowNibble = false
+	e.typedLast = e.cursor+n > e.size-1
 	e.cursor = min(e.cursor+n, e.size-1)
 }
 

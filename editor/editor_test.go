@@ -104,7 +104,7 @@ func TestTypeHex(t *testing.T) {
 		{"one byte", 2, "aB", with(seq(8), 2, 0xAB), 3, false},
 		{"a run", 1, "deadbe", with(seq(8), 1, 0xDE, 0xAD, 0xBE), 4, false},
 		{"half a byte after a run", 1, "ff1", with(seq(8), 1, 0xFF, 0x12), 2, true},
-		{"stays on the last byte", 6, "112233", with(seq(8), 6, 0x11, 0x33), 7, false},
+		{"up to the last byte", 6, "1122", with(seq(8), 6, 0x11, 0x22), 7, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,12 +138,15 @@ func TestTypeText(t *testing.T) {
 	f.SetCursor(5)
 	f.ToggleColumn()
 	mustEdit(t, f.Editor)
-	for _, r := range "Hé!" { // é is two bytes; at the last byte the cursor stays, so '!' overwrites its second
+	for _, r := range "Hé" { // é is two bytes: the last two
 		if err := f.TypeText(r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f.wantFile(t, with(seq(8), 5, 'H', 0xC3, '!'))
+	if err := f.TypeText('!'); !errors.Is(err, ErrEndOfFile) {
+		t.Errorf("TypeText past the last byte: got %v, want ErrEndOfFile", err)
+	}
+	f.wantFile(t, with(seq(8), 5, 'H', 0xC3, 0xA9))
 	if err := f.Undo(); err != nil {
 		t.Fatal(err)
 	}

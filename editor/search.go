@@ -50,6 +50,9 @@ func (p Pattern) Len() int { return len(p.want) }
 // ParseHexPattern reads back; text patterns print quoted, with their encoding and case rule.
 func (p Pattern) String() string { return p.desc }
 
+// ErrOnlyWildcards refuses a hex pattern that would match anything.
+var ErrOnlyWildcards = errors.New("only ?? wildcards: give at least one byte (t: searches for the text)")
+
 // ParseHexPattern reads hex bytes as byteconv.ParseHex does, with ?? for any byte: "DEADBEEF",
 // "de ad ?? ef", "de:ad:??:ef" and "0xde, 0xad, ??, 0xef" are the same pattern.
 func ParseHexPattern(s string) (Pattern, error) {
@@ -67,7 +70,7 @@ func ParseHexPattern(s string) (Pattern, error) {
 		return Pattern{}, errors.New("empty hex pattern: type bytes such as DE AD ?? EF")
 	}
 	if bytes.Count(or, []byte{0xFF}) == len(or) {
-		return Pattern{}, fmt.Errorf("hex pattern %q has only ?? wildcards: give at least one byte", s)
+		return Pattern{}, fmt.Errorf("hex pattern %q: %w", s, ErrOnlyWildcards)
 	}
 	desc := make([]string, len(want))
 	for i := range want {

@@ -127,7 +127,7 @@ func TestParseHexPatternErrors(t *testing.T) {
 		{"0x", `hex pattern "0x": "0x" holds no digits: after 0x give one byte, like 0x0f`},
 		{"0xDEAD", `hex pattern "0xDEAD": "0xDEAD" reads as a number, whose byte order is unknown: write bytes without 0x (de ad) or with one 0x per byte (0xde 0xad)`},
 		{"+1", `hex pattern "+1": "+1" is not a hex byte: ` + hint},
-		{"?? ??", `hex pattern "?? ??" has only ?? wildcards: give at least one byte`},
+		{"?? ??", `hex pattern "?? ??": only ?? wildcards: give at least one byte (t: searches for the text)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

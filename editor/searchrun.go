@@ -55,10 +55,11 @@ func (e *Editor) SetSearchNotify(fn func(SearchReport)) {
 	e.search.notify = fn
 }
 
-// StartSearch searches in the background for p from the cursor, forward (a match at the cursor
-// counts) or backward (matches before the cursor), wrapping around the file once. It cancels a
-// search under way. The result arrives through the SetSearchNotify function; a match moves the
-// cursor and is highlighted.
+// StartSearch searches in the background for p from just past the cursor, forward (matches
+// after the cursor) or backward (matches before it), wrapping around the file once, so that a
+// search started on a match moves on to the next, as vim's / does. It cancels a search under
+// way. The result arrives through the SetSearchNotify function; a match moves the cursor and is
+// highlighted.
 func (e *Editor) StartSearch(p Pattern, backward bool) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -69,23 +70,31 @@ func (e *Editor) StartSearch(p Pattern, backward bool) error {
 		return errors.New("no search pattern")
 	}
 	e.search.pattern, e.search.backward = p, backward
-	e.startSearch(e.cursor, backward)
-	return nil
+	return e.searchAgain(backward)
 }
 
-// SearchNext searches for the last pattern again, in the last direction, from just past the
-// cursor.
+// SearchNext searches for the last pattern again, in the last search's direction, from just
+// past the cursor (vim's n).
 func (e *Editor) SearchNext() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.searchAgain(e.search.backward)
 }
 
-// SearchPrev searches for the last pattern again, against the last direction.
+// SearchPrev searches for the last pattern again, against the last search's direction (vim's
+// N).
 func (e *Editor) SearchPrev() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.searchAgain(!e.search.backward)
+}
+
+// SearchAgain searches for the last pattern again from just past the cursor, backward or
+// forward whatever the last search's direction was.
+func (e *Editor) SearchAgain(backward bool) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.searchAgain(backward)
 }
 
 func (e *Editor) searchAgain(backward bool) error {

@@ -57,9 +57,8 @@ func TestSearchOrchestration(t *testing.T) {
 		wantWrapped bool
 	}{
 		{"forward from the start", func() error { return f.StartSearch(mustText(t, "NEEDLE"), false) }, 100, false},
-		{"a new search counts the match at the cursor", func() error { return f.StartSearch(mustText(t, "NEED"), false) }, 100, false},
-		{"next", f.SearchNext, 110, false},
-		{"next again", f.SearchNext, 2000, false},
+		{"a new search on a match moves on", func() error { return f.StartSearch(mustText(t, "NEED"), false) }, 110, false},
+		{"next", f.SearchNext, 2000, false},
 		{"next", f.SearchNext, 3000, false},
 		{"next wraps to the start", f.SearchNext, 100, true},
 		{"prev wraps to the end", f.SearchPrev, 3000, true},
@@ -67,6 +66,8 @@ func TestSearchOrchestration(t *testing.T) {
 		{"backward search from the cursor", func() error { return f.StartSearch(mustText(t, "NEEDLE"), true) }, 110, false},
 		{"next keeps the backward direction", f.SearchNext, 100, false},
 		{"prev goes forward", f.SearchPrev, 110, false},
+		{"again forward after a backward search", func() error { return f.SearchAgain(false) }, 2000, false},
+		{"again backward", func() error { return f.SearchAgain(true) }, 110, false},
 	}
 	for _, s := range steps {
 		if err := s.start(); err != nil {

@@ -70,6 +70,32 @@ func (e *Editor) Fill(pattern []byte) error {
 	if len(pattern) == 0 {
 		return fmt.Errorf("fill needs at least one byte")
 	}
+	if err := e.checkFill(); err != nil {
+		return err
+	}
+	sel := e.selection
+	e.history.endRun()
+	e.selecting = false
+	old := make([]byte, sel.Len())
+	if err := e.read(old, sel.Start); err != nil {
+		return err
+	}
+	return e.write(sel.Start, old, slices.Clone(pattern), false)
+}
+
+// CheckFill reports why a fill of the selection would be refused whatever its pattern: a
+// read-only mapping, no selection, or one too large; nil when it may go ahead. The app asks
+// before it asks for the pattern.
+func (e *Editor) CheckFill() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.checkWritable(); err != nil {
+		return err
+	}
+	return e.checkFill()
+}
+
+func (e *Editor) checkFill() error {
 	sel := e.selection
 	if sel.Empty() {
 		return ErrNoSelection
@@ -78,13 +104,7 @@ func (e *Editor) Fill(pattern []byte) error {
 		return fmt.Errorf("%w: a fill of %d bytes would keep as many in memory for undo; select at most %d MiB at a time",
 			ErrTooLarge, sel.Len(), maxActionBytes>>20)
 	}
-	e.history.endRun()
-	e.selecting = false
-	old := make([]byte, sel.Len())
-	if err := e.read(old, sel.Start); err != nil {
-		return err
-	}
-	return e.write(sel.Start, old, slices.Clone(pattern), false)
+	return nil
 }
 
 // Copy copies the selection into the register that Paste writes, and returns it for the system

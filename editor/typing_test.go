@@ -33,3 +33,43 @@ func TestType(t *testing.T) {
 		t.Errorf("cursor %d after typing, want 3", got)
 	}
 }
+
+// TestTypingStopsAtTheEnd checks that typing at the last byte writes nothing partial and does not
+// write the last byte again: a hex digit after the byte is complete, and a character whose bytes
+// do not fit, are refused with ErrEndOfFile. Moving onto the last byte again lets typing resume.
+func TestTypingStopsAtTheEnd(t *testing.T) {
+	f := newFile(t, seq(4))
+	f.SetCursor(3)
+	mustEdit(t, f.Editor)
+	for _, r := range "12" {
+		if _, err := f.Type(r); err != nil {
+			t.Fatalf("Type(%q) at the last byte: %v", r, err)
+		}
+	}
+	for _, r := range "34" {
+		if typed, err := f.Type(r); !typed || !errors.Is(err, ErrEndOfFile) || err.Error()[:11] != "end of file" {
+			t.Errorf("Type(%q) past the last byte = %v, %v; want true and end of file", r, typed, err)
+		}
+	}
+	f.wantFile(t, with(seq(4), 3, 0x12))
+
+	f.SetCursor(3)
+	if _, err := f.Type('a'); err != nil {
+		t.Errorf("Type('a') after moving onto the last byte again: %v", err)
+	}
+	f.wantFile(t, with(seq(4), 3, 0xA2))
+
+	f.SetCursor(3)
+	f.ToggleColumn()
+	if typed, err := f.Type('é'); !typed || !errors.Is(err, ErrEndOfFile) {
+		t.Errorf("Type('é') at the last byte = %v, %v; want true and end of file", typed, err)
+	}
+	f.wantFile(t, with(seq(4), 3, 0xA2))
+	if _, err := f.Type('z'); err != nil {
+		t.Errorf("Type('z') at the last byte: %v", err)
+	}
+	if _, err := f.Type('y'); !errors.Is(err, ErrEndOfFile) {
+		t.Errorf("Type('y') past the last byte: got %v, want end of file", err)
+	}
+	f.wantFile(t, with(seq(4), 3, 'z'))
+}

@@ -45,8 +45,10 @@ var actions = []Action{
 
 	{"search.forward", "Search", "Search forward (hex with ?? wildcards, or text)"},
 	{"search.backward", "Search", "Search backward"},
-	{"search.next", "Search", "Go to the next match"},
-	{"search.prev", "Search", "Go to the previous match"},
+	{"search.next", "Search", "Go to the next match, forward"},
+	{"search.prev", "Search", "Go to the previous match, backward"},
+	{"search.repeat", "Search", "Repeat the last search in its direction"},
+	{"search.repeat-reverse", "Search", "Repeat the last search the other way"},
 
 	{"bookmark.set", "Bookmarks", "Set or clear a bookmark at the cursor"},
 	{"bookmark.list", "Bookmarks", "List the bookmarks"},

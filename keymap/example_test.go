@@ -92,8 +92,10 @@ func ExampleKeymap_Help() {
 	// Select    Alt-c                  Copy the selection as text
 	// Search    Ctrl-F                 Search forward (hex with ?? wildcards, or text)
 	// Search    Ctrl-R                 Search backward
-	// Search    F3, Ctrl-N             Go to the next match
-	// Search    Shift-F3, Ctrl-P       Go to the previous match
+	// Search    F3, Ctrl-N             Go to the next match, forward
+	// Search    Shift-F3, Ctrl-P       Go to the previous match, backward
+	// Search    Alt-n                  Repeat the last search in its direction
+	// Search    Alt-N                  Repeat the last search the other way
 	// Bookmarks Ctrl-B                 Set or clear a bookmark at the cursor
 	// Bookmarks Ctrl-K, F7             List the bookmarks
 	// Bookmarks F6                     Go to the next bookmark

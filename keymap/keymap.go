@@ -15,8 +15,9 @@
 // directory and hands it to Load) changes single bindings of the chosen preset. One binding per
 // line:
 //
-//	# A line starting with # is a comment (a # elsewhere is the # key); blank lines are ignored.
-//	goto.prompt = Ctrl-G, F5
+//	# A line starting with # is a comment, and so is the rest of a line from a # with a
+//	# blank before and after it; a # elsewhere is the # key. Blank lines are ignored.
+//	goto.prompt = Ctrl-G, F5   # also F5
 //	search.next = n, Ctrl-N
 //	cursor.file-start = g g
 //	# Unbind the action:
@@ -24,8 +25,9 @@
 //
 // A line replaces all the keys of its action in the preset; an empty right-hand side unbinds the
 // action. Keys are separated by commas; write the comma key itself as "Comma". A key the line
-// binds is taken away from whatever preset action had it, and a preset sequence that a user key
-// would shadow ("g" against "g g") is dropped too, so a user line always wins. Within the file,
+// binds is taken away from whatever preset action had it, as long as that action keeps a key;
+// a line that would leave another action with no key, or make one of its sequences unreachable
+// ("g" against vim's "g g"), is refused unless the file rebinds that action too. Within the file,
 // an action may appear once, a key may be bound once, and no key may be the beginning of another
 // key's sequence. Names of modifiers and named keys are not case-sensitive. Two kinds of keys are
 // refused because they could never run: Ctrl-H, Ctrl-I, Ctrl-M and Ctrl-[, which terminals send
@@ -101,6 +103,9 @@ func Load(preset string, userFile io.Reader, fileName string) (*Keymap, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := km.checkTaken(user, fileName); err != nil {
+			return nil, err
+		}
 		km.overlay(user)
 	}
 	if err := km.index(); err != nil {
@@ -134,7 +139,7 @@ func (km *Keymap) parseUserFile(r io.Reader, fileName string) ([]userBinding, er
 			// Windows editors may start the file with a byte order mark.
 			text = strings.TrimPrefix(text, "\ufeff")
 		}
-		text = strings.TrimSpace(text)
+		text = strings.TrimSpace(stripComment(text))
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
@@ -189,6 +194,54 @@ func (km *Keymap) parseUserFile(r io.Reader, fileName string) ([]userBinding, er
 		}
 	}
 	return bindings, nil
+}
+
+// stripComment cuts a trailing comment off a line: a # with a space or tab before and after it.
+// A # elsewhere is the # key ("search.next = #").
+func stripComment(line string) string {
+	for i := 1; i+1 < len(line); i++ {
+		if line[i] == '#' && isBlank(line[i-1]) && isBlank(line[i+1]) {
+			return line[:i]
+		}
+	}
+	return line
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// checkTaken refuses user lines that would silently cost another action, one the file does not
+// rebind itself, a key: a sequence it could no longer reach (a user key beginning it, or it
+// beginning a user key), or its last key. The file and line are named.
+func (km *Keymap) checkTaken(user []userBinding, fileName string) error {
+	rebound := map[string]bool{}
+	for _, b := range user {
+		rebound[b.action] = true
+	}
+	for _, a := range actions {
+		seqs := km.keys[a.Name]
+		if rebound[a.Name] || len(seqs) == 0 {
+			continue
+		}
+		kept := len(seqs)
+		for _, seq := range seqs {
+			for _, b := range user {
+				for _, u := range b.keys {
+					switch {
+					case u == seq:
+						kept--
+						if kept == 0 {
+							return fmt.Errorf("keymap: %s:%d: key %q is the last key of %s, which would be left with none: bind %s to another key on a line of its own, or choose another key",
+								fileName, b.line, u, a.Name, a.Name)
+						}
+					case clash(u, seq):
+						return fmt.Errorf("keymap: %s:%d: key %q and %q of %s begin one another, so %q could never run: bind %s on a line of its own, or choose another key",
+							fileName, b.line, u, seq, a.Name, seq, a.Name)
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // checkSequence rejects sequences the resolver could never reach.

@@ -51,7 +51,7 @@ func TestActionsAreUniqueAndDescribed(t *testing.T) {
 			t.Errorf("action %s: group %q, description %q; want both", a.Name, a.Group, a.Description)
 		}
 	}
-	if got, want := len(seen), 45; got != want {
+	if got, want := len(seen), 47; got != want {
 		t.Errorf("%d actions, want %d (the names agreed in ACTIONS.md)", got, want)
 	}
 }
@@ -92,8 +92,9 @@ func TestPresetKeys(t *testing.T) {
 		{"vim", "Ctrl-B", "page.up", 0},
 		{"vim", "/", "search.forward", 0},
 		{"vim", "?", "search.backward", 0},
-		{"vim", "n", "search.next", 0},
-		{"vim", "N", "search.prev", 0},
+		{"vim", "n", "search.repeat", 0},
+		{"vim", "N", "search.repeat-reverse", 0},
+		{"vim", "F3", "search.next", 0},
 		{"vim", "u", "edit.undo", 0},
 		{"vim", "Ctrl-R", "edit.redo", 0},
 		{"vim", "r", "edit.replace-byte", 0},
@@ -227,13 +228,28 @@ func TestUserOverrides(t *testing.T) {
 	}
 }
 
+// TestUserKeyShadowingPresetSequence checks that a user key that begins a preset sequence is
+// taken when the file rebinds the actions of those sequences too, which then keep their new keys.
 func TestUserKeyShadowingPresetSequence(t *testing.T) {
-	km := load(t, "vim", "help.toggle = g\n")
+	km := load(t, "vim", "help.toggle = g\ncursor.file-start = Ctrl-Home\ngoto.prompt = Ctrl-G\ninspector.toggle = F4\n")
 	if got := km.Keys("cursor.file-start"); !slices.Equal(got, []string{"Ctrl-Home"}) {
-		t.Errorf("cursor.file-start keys = %q, want the shadowed \"g g\" dropped", got)
+		t.Errorf("cursor.file-start keys = %q, want Ctrl-Home", got)
 	}
 	if got := km.NewResolver().Feed("g"); got.Kind != Matched || got.Action != "help.toggle" {
 		t.Errorf("Feed(g) = %+v, want help.toggle", got)
+	}
+}
+
+// TestUserCommentsAndHashKey checks that a # with blanks around it starts a comment, and that
+// a # elsewhere is the # key.
+func TestUserCommentsAndHashKey(t *testing.T) {
+	km := load(t, "default", "goto.prompt = Ctrl-G, F5  # also F5\nsearch.next = #\nsearch.prev = F11 #\nedit.fill = # unbound\n")
+	for action, want := range map[string][]string{
+		"goto.prompt": {"Ctrl-G", "F5"}, "search.next": {"#"}, "search.prev": {"F11 #"}, "edit.fill": nil,
+	} {
+		if got := km.Keys(action); !slices.Equal(got, want) {
+			t.Errorf("Keys(%s) = %q, want %q", action, got, want)
+		}
 	}
 }
 
@@ -267,6 +283,12 @@ func TestBadUserFiles(t *testing.T) {
 			`keymap: keys.conf:2: key "a" is already bound on line 1`},
 		{"prefix of own key", "default", "goto.prompt = g\nhelp.toggle = g h\n",
 			`keymap: keys.conf:1: key "g" begins "g h", bound on line 2, so that could never run`},
+		{"a key that makes preset sequences unreachable", "vim", "# mine\ncursor.down = g\n",
+			`keymap: keys.conf:2: key "g" and "g g" of cursor.file-start begin one another, so "g g" could never run: bind cursor.file-start on a line of its own, or choose another key`},
+		{"another action's only key", "default", "cursor.down = Down, Ctrl-Q, F10\n",
+			`keymap: keys.conf:1: key "F10" is the last key of file.quit, which would be left with none: bind file.quit to another key on a line of its own, or choose another key`},
+		{"another action's only key, vim", "vim", "cursor.down = j # down\nedit.redo = u\n",
+			`keymap: keys.conf:2: key "u" is the last key of edit.undo, which would be left with none: bind edit.undo to another key on a line of its own, or choose another key`},
 		{"digit in vim", "vim", "goto.prompt = 5\n",
 			`keymap: keys.conf:1: key "5" cannot be bound in the vim preset: digits there are counts`},
 	}

@@ -73,6 +73,8 @@ var (
 	ErrNotRegular   = errors.New("not a regular file (a device, FIFO or socket has no fixed size to map)")
 	ErrSymlink      = errors.New("is a symbolic link, which a named mapping must not be")
 	ErrNameReused   = errors.New("the name now belongs to an object another process created: left in place")
+	// ErrBusy refuses writing a program that is running (ETXTBSY): the system forbids it.
+	ErrBusy = errors.New("a running program, which the system does not let anyone write")
 )
 
 // Mapping is a file or named shared-memory object mapped into memory. Its methods are safe for

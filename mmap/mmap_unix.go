@@ -73,6 +73,8 @@ func (s *osMapping) open(path string, writable bool, extra int) error {
 		switch {
 		case errors.Is(err, unix.EISDIR):
 			err = ErrIsDir
+		case errors.Is(err, unix.ETXTBSY):
+			err = ErrBusy
 		case extra&unix.O_NOFOLLOW != 0 && errors.Is(err, unix.ELOOP):
 			// What O_NOFOLLOW returns when the last component is a symbolic link; the
 			// names it is used for hold no other component that could be one.
@@ -122,7 +124,11 @@ func shmPath(name string) (string, error) {
 		return "", fmt.Errorf("mmap: named mapping %q: %w: POSIX shared memory is reached through /dev/shm, which only Linux has", name, ErrNotSupported)
 	}
 	bare := strings.TrimPrefix(name, "/")
-	if bare == "" || bare == "." || bare == ".." || strings.ContainsAny(bare, "/\x00") {
+	switch {
+	case bare == "" || bare == "." || bare == "..":
+		// Each names /dev/shm itself or its parent, not an object in it.
+		return "", &NameError{Name: name, Rule: "a name cannot be empty, . or ..: use a name like myapp-shared"}
+	case strings.ContainsAny(bare, "/\x00"):
 		return "", &NameError{Name: name, Rule: "use a name without slashes, like myapp-shared"}
 	}
 	return shmDir + "/" + bare, nil

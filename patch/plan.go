@@ -50,6 +50,8 @@ type Plan struct {
 	Changes []Change
 	// Patches is the number of entries the plan was made from.
 	Patches int
+	// Changing is the number of those entries that change at least one byte.
+	Changing int
 }
 
 // Bytes returns how many bytes the plan changes.
@@ -113,15 +115,19 @@ func Prepare(r Reader, entries []Entry) (*Plan, error) {
 		}
 	}
 	var runs []Change
+	changing := 0
 	for _, i := range order {
 		e := list[i]
 		old := make([]byte, len(e.Value))
 		if err := readFull(r, old, e.at); err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Where(), err)
 		}
+		if !bytes.Equal(old, e.Value) {
+			changing++
+		}
 		runs = appendRuns(runs, e.at, old, e.Value)
 	}
-	return &Plan{Changes: joinRuns(runs), Patches: len(entries)}, nil
+	return &Plan{Changes: joinRuns(runs), Patches: len(entries), Changing: changing}, nil
 }
 
 // findOverlap returns an error naming two entries that touch the same byte, if any. order

@@ -97,6 +97,9 @@ func (e *Entry) parseFields(fields []string) error {
 		if !ok {
 			return fmt.Errorf("unexpected %q after the VALUE: a patch is OFFSET VALUE [expect=VALUE]; quote values holding spaces", fields[1])
 		}
+		if text == "" {
+			return errors.New("expect= is empty: give the bytes the file must hold there, like expect=DEADBEEF, or leave expect= out")
+		}
 		expect, err := ParseValue(text)
 		if err != nil {
 			return fmt.Errorf("expect=: %w", err)

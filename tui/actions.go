@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mmhex/mmhex/editor"
@@ -23,7 +24,7 @@ func init() {
 		"cursor.row-start":      func(a *app) error { a.ed.RowStart(); return nil },
 		"cursor.row-end":        func(a *app) error { a.ed.RowEnd(); return nil },
 		"cursor.file-start":     func(a *app) error { a.ed.FileStart(); return nil },
-		"cursor.file-end":       func(a *app) error { a.ed.FileEnd(); return nil },
+		"cursor.file-end":       (*app).fileEnd,
 		"cursor.next-group":     func(a *app) error { a.ed.NextGroup(int64(a.count)); return nil },
 		"cursor.prev-group":     func(a *app) error { a.ed.PrevGroup(int64(a.count)); return nil },
 		"page.up":               func(a *app) error { a.ed.MovePages(-int64(a.count)); return nil },
@@ -47,8 +48,10 @@ func init() {
 		"copy.text":             func(a *app) error { return a.copySelection(true) },
 		"search.forward":        func(a *app) error { a.searchPrompt(false); return nil },
 		"search.backward":       func(a *app) error { a.searchPrompt(true); return nil },
-		"search.next":           func(a *app) error { return a.ed.SearchNext() },
-		"search.prev":           func(a *app) error { return a.ed.SearchPrev() },
+		"search.next":           func(a *app) error { return a.ed.SearchAgain(false) },
+		"search.prev":           func(a *app) error { return a.ed.SearchAgain(true) },
+		"search.repeat":         func(a *app) error { return a.ed.SearchNext() },
+		"search.repeat-reverse": func(a *app) error { return a.ed.SearchPrev() },
 		"bookmark.set":          (*app).setBookmark,
 		"bookmark.list":         (*app).listBookmarks,
 		"regions.list":          (*app).listRegions,
@@ -62,6 +65,16 @@ func init() {
 		"live.pause":            (*app).togglePause,
 		"changes.toggle":        (*app).toggleChanges,
 	}
+}
+
+// fileEnd goes to the last byte, or, after a count, to the byte at that offset (vim's 10G, as
+// bvi reads it: a hex editor's lines are bytes).
+func (a *app) fileEnd() error {
+	if a.counted == 0 {
+		a.ed.FileEnd()
+		return nil
+	}
+	return a.ed.Goto(fmt.Sprint(a.counted))
 }
 
 // repeat runs fn count times, stopping at the first error, and says what it did. An undo or
@@ -171,10 +184,11 @@ func (a *app) startReplace() error {
 	if err != nil {
 		return err
 	}
+	// The status bar says "replace:" already, while the replace waits.
 	if column == editor.TextColumn {
-		a.say("replace: type the character for the byte at the cursor")
+		a.say(fmt.Sprintf("type the character for the byte at the cursor (%s cancels)", a.cancelKey()))
 	} else {
-		a.say("replace: type two hex digits for the byte at the cursor")
+		a.say(fmt.Sprintf("type two hex digits for the byte at the cursor (%s cancels)", a.cancelKey()))
 	}
 	return nil
 }
@@ -185,13 +199,13 @@ func (a *app) gotoPrompt() error {
 }
 
 func (a *app) fillPrompt() error {
-	if !a.ed.Writable() {
-		return editor.ErrReadOnly
+	switch err := a.ed.CheckFill(); {
+	case errors.Is(err, editor.ErrNoSelection):
+		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
+	case err != nil:
+		return err
 	}
 	sel := a.ed.Selection()
-	if sel.Empty() {
-		return fmt.Errorf("fill: nothing is selected (start a selection with %s)", a.keyFor("select.toggle"))
-	}
 	a.ask(fmt.Sprintf("fill %s: ", byteconv.Count(sel.Len(), "byte")), "hex bytes, repeated: 00 or DE AD BE EF", a.fill)
 	return nil
 }
@@ -325,8 +339,9 @@ func parseSearch(text string, column editor.Column) (editor.Pattern, error) {
 	if column == editor.TextColumn {
 		return editor.TextPattern(text, false)
 	}
-	if p, err := editor.ParseHexPattern(text); err == nil {
-		return p, nil
+	// Wildcards alone are meant as hex, not as text to search for: say what is wrong with them.
+	if p, err := editor.ParseHexPattern(text); err == nil || errors.Is(err, editor.ErrOnlyWildcards) {
+		return p, err
 	}
 	return editor.TextPattern(text, false)
 }
@@ -340,11 +355,29 @@ func (a *app) setBookmark() error {
 		}
 	}
 	a.ask("bookmark name: ", fmt.Sprintf("optional; Enter sets the bookmark at 0x%X", a.ed.Cursor()), func(name string) error {
-		a.ed.ToggleBookmark(strings.TrimSpace(name))
-		a.say(fmt.Sprintf("bookmark set at 0x%X (%s lists them)", a.ed.Cursor(), a.keyFor("bookmark.list")))
+		a.mark(strings.TrimSpace(name))
 		return nil
 	})
 	return nil
+}
+
+// mark sets, renames or removes the bookmark at the cursor, as Editor.ToggleBookmark does, and
+// says which it did.
+func (a *app) mark(name string) {
+	cursor := a.ed.Cursor()
+	had := slices.ContainsFunc(a.ed.Bookmarks(), func(b editor.Bookmark) bool { return b.Offset == cursor })
+	switch now := a.ed.ToggleBookmark(name); {
+	case !now && had:
+		a.say(fmt.Sprintf("bookmark at 0x%X removed", cursor))
+	case !now:
+		a.fail(editor.ErrEmpty)
+	case had:
+		a.say(fmt.Sprintf("bookmark at 0x%X renamed %q", cursor, name))
+	case name != "":
+		a.say(fmt.Sprintf("bookmark set at 0x%X, named %q (%s lists them)", cursor, name, a.keyFor("bookmark.list")))
+	default:
+		a.say(fmt.Sprintf("bookmark set at 0x%X (%s lists them)", cursor, a.keyFor("bookmark.list")))
+	}
 }
 
 func (a *app) jumpBookmark(jump func() (editor.Bookmark, error)) error {

@@ -90,6 +90,7 @@ const (
 // New makes the app over ed, with the keys of km; its Run method shows it.
 func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 	a := &app{ed: ed, km: km, opts: opts}
+	a.cols = opts.Cols
 	a.moveWait = moveWait
 	a.keys, a.tv, a.live = km.NewResolver(), tview.NewApplication(), opts.Live
 	a.singleKey = map[string]string{}
@@ -132,7 +133,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		AddItem(a.changes, 0, 0, false).
 		AddItem(a.status, 1, 0, false).
 		AddItem(a.prompt, 0, 0, false)
-	a.help = tview.NewTextView().SetText(helpText(km)).SetWrap(false)
+	a.help = newHelpView(helpText(km))
 	a.help.SetBorder(true).SetTitle(fmt.Sprintf(" %s keys · %s closes ", km.Preset(), a.cancelKey()))
 	a.marks = tview.NewList().ShowSecondaryText(false).SetHighlightFullLine(true)
 	a.marks.SetBorder(true).SetTitle(" bookmarks ")
@@ -150,6 +151,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		a.screen = screen
 		a.fitInspector(screen)
 		a.fitChanges(screen)
+		a.checkCols(screen)
 		a.refresh()
 		// A message too long for one line takes a few rows, so that it can be read.
 		width, _ := screen.Size()
@@ -361,9 +363,9 @@ func (a *app) onKey(name string) {
 	case keymap.Unbound:
 		a.fail(fmt.Errorf("%s is not bound to anything (%s shows the keys)", res.Keys, a.keyFor("help.toggle")))
 	case keymap.Matched:
-		count, action := res.Times(), actionTable[res.Action]
+		count, counted, action := res.Times(), res.Count, actionTable[res.Action]
 		a.settleThen(func() error {
-			a.count = count
+			a.count, a.counted = count, counted
 			return action(a)
 		})
 	}

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -54,6 +56,7 @@ func TestParseSearch(t *testing.T) {
 		{"u:Hi", editor.HexColumn, `UTF-16 "Hi"`, false},
 		{"ui:Hi", editor.HexColumn, `UTF-16 "Hi" (ignore case)`, false},
 		{"x:zz", editor.HexColumn, "", true},
+		{"??", editor.HexColumn, "", true},
 		{"", editor.TextColumn, "", true},
 	}
 	for _, tt := range tests {
@@ -971,4 +974,120 @@ func TestAppNoColor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAppReplaceSaysItOnce checks that a replace waiting for its byte says "replace:" once: the
+// status bar's mode part says it, and the message only what to type.
+func TestAppReplaceSaysItOnce(t *testing.T) {
+	s := startSim(t, make([]byte, 16), "default", mmap.ReadWrite, Options{})
+	s.keys(tcell.NewEventKey(tcell.KeyRune, 'r', tcell.ModAlt))
+	s.waitFor("type two hex digits")
+	if got := lastLine(s.screen()); strings.Count(got, "replace") != 1 {
+		t.Errorf("status bar %q, want \"replace\" once", got)
+	}
+}
+
+// TestAppHelpWraps checks that the help overlay wraps its long lines to its width, whatever the
+// terminal's: no line is wider than the overlay, and no word is lost.
+func TestAppHelpWraps(t *testing.T) {
+	for _, width := range []int{60, 90, 120, 200} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			s := startSim(t, make([]byte, 64), "default", mmap.ReadWrite, Options{})
+			s.onUIDraw(func() { s.sim.SetSize(width, 40) })
+			s.keys(key(tcell.KeyF1))
+			s.waitFor("default keys · Esc closes")
+			var text string
+			var inner int
+			s.onUI(func() {
+				text = s.a.help.GetText(true)
+				_, _, inner, _ = s.a.help.GetInnerRect()
+			})
+			for line := range strings.SplitSeq(text, "\n") {
+				if utf8.RuneCountInString(line) > inner {
+					t.Errorf("the help line %q is wider than the overlay's %d columns", line, inner)
+				}
+			}
+			if got, want := strings.Fields(text), strings.Fields(helpText(s.a.km)); !slices.Equal(got, want) {
+				t.Errorf("the wrapped help has other words than the help:\n%s", text)
+			}
+		})
+	}
+}
+
+// TestAppSearchDirections checks where searching goes: a new search from a match moves on to
+// the next one, as vim's / does; in the default preset next is forward and previous backward
+// whatever the last search's direction; vim's n repeats the last direction and N reverses it.
+func TestAppSearchDirections(t *testing.T) {
+	data := make([]byte, 64)
+	for _, off := range []int{0x10, 0x20, 0x30} {
+		copy(data[off:], "ab")
+	}
+	shiftF3 := tcell.NewEventKey(tcell.KeyF3, 0, tcell.ModShift)
+
+	s := startSim(t, data, "default", mmap.ReadWrite, Options{})
+	s.prompt(key(tcell.KeyCtrlR), "search back", "t:ab")
+	s.waitFor(`"ab" at 0x30 (search wrapped past the start)`)
+	s.keys(key(tcell.KeyF3))
+	s.waitFor(`"ab" at 0x10 (search wrapped past the end)`)
+	s.keys(key(tcell.KeyF3))
+	s.waitFor(`"ab" at 0x20`)
+	s.keys(shiftF3)
+	s.waitFor(`"ab" at 0x10`)
+	s.prompt(key(tcell.KeyCtrlF), "search hex", "t:ab")
+	s.waitFor(`"ab" at 0x20`)
+
+	v := startSim(t, data, "vim", mmap.ReadWrite, Options{})
+	v.typeText("?t:ab")
+	v.keys(key(tcell.KeyEnter))
+	v.waitFor(`"ab" at 0x30 (search wrapped past the start)`)
+	v.typeText("n")
+	v.waitFor(`"ab" at 0x20`)
+	v.typeText("N")
+	v.waitFor(`"ab" at 0x30`)
+	v.typeText("/t:ab")
+	v.keys(key(tcell.KeyEnter))
+	v.waitFor(`"ab" at 0x10 (search wrapped past the end)`)
+}
+
+// TestAppSearchOnlyWildcards checks that ?? alone in the hex column is refused as wildcards
+// with nothing to find, as x:?? is, rather than searched for as text.
+func TestAppSearchOnlyWildcards(t *testing.T) {
+	s := startSim(t, make([]byte, 64), "default", mmap.ReadWrite, Options{})
+	for _, text := range []string{"x:??", "??", "?? ??"} {
+		s.prompt(key(tcell.KeyCtrlF), "search hex", text)
+		s.waitFor(fmt.Sprintf("hex pattern %q: only ?? wildcards: give at least one byte", strings.TrimPrefix(text, "x:")))
+		s.keys(key(tcell.KeyRight))
+		s.waitForNot("wildcards")
+	}
+}
+
+// TestAppColsTooWide checks that bytes per row asked for that do not fit the terminal are said
+// to fall short, with the number shown, once, and that a width that fits them says nothing.
+func TestAppColsTooWide(t *testing.T) {
+	s := startSim(t, make([]byte, 256), "default", mmap.ReadWrite, Options{Cols: 32})
+	s.waitFor("32 bytes per row do not fit 120 columns: showing 16; widen the terminal, or set cols=N")
+	s.waitFor("00000010 │")
+	s.keys(key(tcell.KeyRight))
+	s.waitForNot("do not fit")
+	s.onUIDraw(func() { s.sim.SetSize(200, 40) })
+	s.waitFor("00000020 │")
+	if strings.Contains(s.screen(), "do not fit") {
+		t.Errorf("32 bytes per row fit 200 columns, yet:\n%s", s.screen())
+	}
+	s.command(key(tcell.KeyCtrlE), "set cols=64")
+	s.waitFor("64 bytes per row do not fit 200 columns: showing 32")
+}
+
+// TestAppVimCountBeforeG checks vim's G: alone it goes to the last byte, after a count to the
+// byte at that decimal offset, as bvi does; P is unbound, and says so, rather than paste as p.
+func TestAppVimCountBeforeG(t *testing.T) {
+	s := startSim(t, make([]byte, 4096), "vim", mmap.ReadWrite, Options{})
+	s.typeText("100G")
+	s.waitFor("hex  0x64 (100) / 4096")
+	s.typeText("G")
+	s.waitFor("hex  0xFFF (4095) / 4096")
+	s.typeText("5000G")
+	s.waitFor("past the end")
+	s.typeText("P")
+	s.waitFor("P is not bound to anything")
 }

@@ -50,7 +50,7 @@ func init() {
 			run: func(a *app, _ string) error { return a.flush() }},
 		{names: []string{"q", "quit"}, help: "Quit, flushing the edits",
 			run: func(a *app, _ string) error { a.tv.Stop(); return nil }},
-		{names: []string{"wq", "x", "exit"}, help: "Flush the edits and quit",
+		{names: []string{"wq", "x", "exit", "wq!"}, help: "Flush the edits and quit",
 			run: func(a *app, _ string) error { a.tv.Stop(); return nil }},
 		{names: []string{"q!"}, quiet: true, help: "Refused: edits are written as you type; undo them instead",
 			run: func(a *app, _ string) error {
@@ -65,7 +65,7 @@ func init() {
 		{names: []string{"fill"}, args: "HEX", help: "Fill the selection with hex bytes, repeated",
 			run: (*app).fill},
 		{names: []string{"mark", "bookmark"}, args: "[NAME]", help: "Set, rename or remove the bookmark at the cursor",
-			run: func(a *app, arg string) error { a.ed.ToggleBookmark(arg); return nil }},
+			run: func(a *app, arg string) error { a.mark(arg); return nil }},
 		{names: []string{"region"}, args: "R", quiet: true, help: "With -p: go to region R, an index, a name or a module",
 			run: (*app).gotoRegion},
 		{names: []string{"help"}, help: "Show this help",
@@ -109,7 +109,7 @@ func commandHelp() string {
 		if len(c.names) > 1 {
 			help += fmt.Sprintf(" (also %s)", strings.Join(c.names[1:], ", "))
 		}
-		fmt.Fprintf(&sb, "  %-14s %s\n", c.usage(), help)
+		fmt.Fprintf(&sb, "  %-14s  %s\n", c.usage(), help)
 	}
 	return sb.String()
 }
@@ -121,7 +121,9 @@ func (a *app) commandPrompt() error {
 
 // command runs a line of the command line: a command of the table, or an offset to go to.
 func (a *app) command(line string) error {
-	line = strings.TrimSpace(line)
+	// A vim user types the colon out of habit after the default preset's key: it means nothing
+	// more.
+	line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), ":"))
 	if line == "" {
 		return nil
 	}
@@ -152,6 +154,7 @@ func (a *app) set(arg string) error {
 		if err != nil || n < 0 || n > MaxCols {
 			return fmt.Errorf("set cols=N: give 1 to %d bytes per row, or 0 to fit the terminal", MaxCols)
 		}
+		a.cols, a.colsShown = n, 0
 		a.view.SetColumns(n)
 		return nil
 	}

@@ -3,8 +3,10 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
 
 	"github.com/mmhex/mmhex/editor"
 	"github.com/mmhex/mmhex/internal/byteconv"
@@ -54,6 +56,28 @@ func inspectorText(ed *editor.Editor, cursor int64) string {
 		line(&big, f.Name, f.Big)
 	}
 	return single.String() + "─ little-endian ─\n" + little.String() + "─ big-endian ─\n" + big.String()
+}
+
+// checkCols says so when the bytes per row asked for do not fit the terminal and fewer are
+// shown: once for each number shown, not at every frame.
+func (a *app) checkCols(screen tcell.Screen) {
+	// The view's own rectangle is laid out during the draw that follows: take the screen's.
+	width, height := screen.Size()
+	if a.inspectorOn && width >= minInspectorScreen {
+		width -= inspectorWidth
+	}
+	if a.cols == 0 || width <= 0 {
+		return
+	}
+	shown, _ := a.view.Geometry(width, height)
+	switch {
+	case shown >= a.cols:
+		a.colsShown = 0
+	case shown != a.colsShown:
+		a.colsShown = shown
+		a.fail(fmt.Errorf("%d bytes per row do not fit %d columns: showing %d; widen the terminal, or %s", a.cols, width, shown,
+			"set cols=N on the command line"))
+	}
 }
 
 // showOverlay shows the help or the bookmark list over the editor.
@@ -119,6 +143,68 @@ func (a *app) listBookmarks() error {
 	return nil
 }
 
+// helpView shows the help text wrapped to its width, whatever the terminal's: a long line goes on
+// under its own text (a key's description under the description), never cut.
+type helpView struct {
+	*tview.TextView
+	source string
+	width  int // the width source was last wrapped to
+}
+
+func newHelpView(text string) *helpView {
+	return &helpView{TextView: tview.NewTextView().SetWrap(false), source: text}
+}
+
+// Draw wraps the text to the width it has now, then draws it.
+func (h *helpView) Draw(screen tcell.Screen) {
+	if _, _, width, _ := h.GetInnerRect(); width != h.width && width > 0 {
+		h.width = width
+		h.SetText(wrapText(h.source, width))
+	}
+	h.TextView.Draw(screen)
+}
+
+// wrapText wraps each line of text to width columns at spaces. A continued line is indented as
+// far as the line's text: past its leading spaces and, in a line of two columns (a gap of two
+// spaces or more), under the second. A word wider than the width is cut.
+func wrapText(text string, width int) string {
+	var sb strings.Builder
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		hang := hangingIndent(line)
+		if hang > width/2 {
+			hang = min(len(line)-len(strings.TrimLeft(line, " ")), width/2)
+		}
+		for utf8.RuneCountInString(line) > width {
+			runes := []rune(line)
+			cut := width
+			for cut > hang && runes[cut] != ' ' {
+				cut--
+			}
+			if cut <= hang {
+				cut = width
+			}
+			sb.WriteString(strings.TrimRight(string(runes[:cut]), " ") + "\n")
+			line = strings.Repeat(" ", hang) + strings.TrimLeft(string(runes[cut:]), " ")
+		}
+		sb.WriteString(line + "\n")
+	}
+	return sb.String()
+}
+
+// hangingIndent is the column a wrapped line continues at: where its text starts, or where its
+// second column starts, after a gap of two spaces or more.
+func hangingIndent(line string) int {
+	text := strings.TrimLeft(line, " ")
+	indent := len(line) - len(text)
+	if gap := strings.Index(text, "  "); gap >= 0 {
+		rest := strings.TrimLeft(text[gap:], " ")
+		if rest != "" {
+			return utf8.RuneCountInString(line[:len(line)-len(rest)])
+		}
+	}
+	return indent
+}
+
 // helpText writes the help screen from the keymap in force, so it shows the keys that work.
 func helpText(km *keymap.Keymap) string {
 	var sb strings.Builder
@@ -133,16 +219,13 @@ func helpText(km *keymap.Keymap) string {
 		}
 		fmt.Fprintf(&sb, "  %-24s %s\n", strings.Join(l.Keys, ", "), l.Description)
 	}
+	// Each paragraph is one line: the view wraps it to its width.
 	sb.WriteString(`
 Edit mode
-  In the hex column hex digits overwrite the byte at the cursor, high nibble first;
-  in the text column characters overwrite bytes. Every edit is written in place at once
-  and can be undone; flushing makes the edits durable, and quitting flushes them.
+  In the hex column hex digits overwrite the byte at the cursor, high nibble first; in the text column characters overwrite bytes. Every edit is written in place at once and can be undone; flushing makes the edits durable, and quitting flushes them.
 
 Search prompt
-  In the hex column: hex bytes with ?? for any byte (DE AD ?? EF), or text when it is
-  not hex. In the text column: text. Prefixes choose: x: hex, t: text, i: text in any
-  case, u: UTF-16LE text, ui: UTF-16LE in any case.
+  In the hex column: hex bytes with ?? for any byte (DE AD ?? EF), or text when it is not hex. In the text column: text. Prefixes choose: x: hex, t: text, i: text in any case, u: UTF-16LE text, ui: UTF-16LE in any case.
 
 Goto prompt
   0x1F00 (hex), 1234 (decimal), +N or -N (from the cursor), 50% (of the file), end, end-N
@@ -152,20 +235,11 @@ Command line
 	sb.WriteString(commandHelp())
 	fmt.Fprintf(&sb, `
 Live mode (mmhex -n NAME, or mmhex --watch FILE)
-  Every interval the bytes on screen are compared with a copy mmhex keeps:
-  bytes another process changed light up and fade out over two seconds. The
-  rest is compared too, a slice per interval, %d MiB per second at most, so
-  the changes panel (%s) lists changes anywhere, newest first (in a mapping
-  over %s, in the %s around the view). In the panel the cursor keys
-  choose, Enter goes there, %s goes back to the bytes. %s pauses: nothing
-  is compared until you resume, then what changed meanwhile shows. Your own
-  edits are written at once and are not reported as changes. Shared memory
-  has no change notification, so this is polling: a value that changes and
-  changes back within one interval is not seen.
+  Every interval the bytes on screen are compared with a copy mmhex keeps: bytes another process changed light up and fade out over two seconds. The rest is compared too, a slice per interval, %d MiB per second at most, so the changes panel (%s) lists changes anywhere, newest first (in a mapping over %s, in the %s around the view). In the panel the cursor keys choose, Enter goes there, %s goes back to the bytes. %s pauses: nothing is compared until you resume, then what changed meanwhile shows. Your own edits are written at once and are not reported as changes. Shared memory has no change notification, so this is polling: a value that changes and changes back within one interval is not seen.
 `, watch.ScanRate>>20, firstKey(km, "changes.toggle"), byteconv.FormatSizeUnit(live.Window), byteconv.FormatSizeUnit(live.Window),
 		firstKey(km, "mode.view"), firstKey(km, "live.pause"))
 	if km.Preset() == "vim" {
-		sb.WriteString("\nA number typed before a key repeats it: 5 j moves down five rows.\n")
+		sb.WriteString("\nA number typed before a key repeats it: 5 j moves down five rows. Before G it is the byte offset to go to, in decimal: 100 G goes to offset 100 (0x64), as in bvi.\n")
 	}
 	return sb.String()
 }

@@ -159,11 +159,12 @@ func TestAppActionLimits(t *testing.T) {
 	s.keys(key(tcell.KeyCtrlV))
 	s.waitFor("nothing to paste (copy a selection first)")
 
+	// Refused before it asks for the pattern.
 	s.keys(key(tcell.KeyCtrlL))
-	s.waitFor(fmt.Sprintf("fill %d bytes: ", size))
-	s.typeText("ff")
-	s.keys(key(tcell.KeyEnter))
 	s.waitFor(fmt.Sprintf("too large: a fill of %d bytes would keep as many in memory for undo; select at most 256 MiB at a time", size))
+	if strings.Contains(s.screen(), fmt.Sprintf("fill %d bytes: ", size)) {
+		t.Errorf("fill asked for its pattern:\n%s", s.screen())
+	}
 	if strings.Contains(s.screen(), "unflushed") {
 		t.Errorf("after the refused fill the status bar reads %q, want nothing unflushed", lastLine(s.screen()))
 	}
@@ -262,8 +263,17 @@ func TestAppBookmarks(t *testing.T) {
 			set(0x10, "")
 			set(0x40, "hdr")
 			s.command(open, "mark") // again on the same byte: removes it
+			s.waitFor("bookmark at 0x40 removed")
 			goTo(0x80)
-			s.command(open, "mark tail")
+			s.command(open, "mark")
+			s.waitFor("bookmark set at 0x80 (")
+			s.command(open, "mark tail") // again with a name: renames it
+			s.waitFor(`bookmark at 0x80 renamed "tail"`)
+			goTo(0x90)
+			s.command(open, "mark end")
+			s.waitFor(`bookmark set at 0x90, named "end"`)
+			s.command(open, "mark")
+			s.waitFor("bookmark at 0x90 removed")
 			goTo(0)
 
 			for _, step := range []struct {

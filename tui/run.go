@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -115,7 +116,7 @@ func (a *app) Run(screen tcell.Screen, in io.Reader, out, errOut io.Writer) (err
 	if screen != nil {
 		// tview's SetScreen drops the error of the screen's Init, and turns the mouse and
 		// paste on only on a screen it makes itself.
-		checked := &initChecked{Screen: screen}
+		checked := &initChecked{Screen: newDiffScreen(screen)}
 		a.tv.SetScreen(checked)
 		if checked.err != nil {
 			return fmt.Errorf("terminal: %w", checked.err)
@@ -128,14 +129,27 @@ func (a *app) Run(screen tcell.Screen, in io.Reader, out, errOut io.Writer) (err
 	runErr := a.tv.Run()
 	close(uiStopped)
 	a.stopLive() // no tick may poll or queue a draw while the edits are flushed
+	if sig := a.signal.Load(); sig != nil {
+		// One line says it all: the signal and what was flushed. SIGHUP comes with the
+		// terminal's end, which fails tview's Run too (EOF): the signal is the news.
+		return &signalStop{sig: *sig, note: a.flushOnExit(nil)}
+	}
+	if terminalClosed(runErr) {
+		// The terminal closed before its SIGHUP arrived, or without one.
+		return fmt.Errorf("the terminal closed%s", a.flushOnExit(nil))
+	}
 	note := a.flushOnExit(errOut)
 	if runErr != nil {
 		return fmt.Errorf("terminal: %w%s", runErr, note)
 	}
-	if sig := a.signal.Load(); sig != nil {
-		return &signalStop{sig: *sig, note: note}
-	}
 	return nil
+}
+
+// terminalClosed reports whether tview's Run failed because the terminal's input ended. tcell
+// hands the read error to tview in an EventError, which keeps only its text.
+func terminalClosed(err error) bool {
+	var ev *tcell.EventError
+	return errors.Is(err, io.EOF) || errors.As(err, &ev) && ev.Error() == io.EOF.Error()
 }
 
 // signalStop is the error of an app a signal stopped; it ends mmhex with the shell's exit code
@@ -228,29 +242,37 @@ func (s *initChecked) Init() error {
 	return s.err
 }
 
-// flushOnExit flushes what is unflushed, prints what it did, and returns a note for an error
-// message.
+// flushOnExit flushes what is unflushed, prints what it did to errOut, and returns a note for
+// an error message. With errOut nil it prints nothing, and the note says all.
 func (a *app) flushOnExit(errOut io.Writer) string {
 	a.ed.CancelSearch()
 	r, err := a.ed.Flush()
 	n := r.Flushed
+	var line, note string
 	switch {
 	case err != nil:
-		fmt.Fprintf(errOut, "mmhex: %v\n", err)
-		return "; flushing the edits failed (they are in the page cache, which the OS writes back)"
+		line, note = err.Error(), "; flushing the edits failed (they are in the page cache, which the OS writes back)"
 	case r.Lost > 0 || r.Replaced && n > 0:
-		fmt.Fprintf(errOut, "mmhex: %s\n", flushText(r, a.ed.Name(), "changed byte"))
-		return "; " + flushText(r, a.ed.Name(), "changed byte")
+		line = flushText(r, a.ed.Name(), "changed byte")
+		note = "; " + line
 	case n == 0:
 		return ""
 	case !a.ed.FileBacked() && a.opts.Base != 0:
 		fmt.Fprintf(errOut, "mmhex: changed %s of %s, in the process (its memory has no file to flush to)\n", byteconv.Count(n, "byte"), a.ed.Name())
 	case !a.ed.FileBacked():
-		fmt.Fprintf(errOut, "mmhex: changed %s of %s, in memory (a named mapping has no file to flush to)\n", byteconv.Count(n, "byte"), a.ed.Name())
-		return ""
+		line = fmt.Sprintf("changed %s of %s, in memory (a named mapping has no file to flush to)", byteconv.Count(n, "byte"), a.ed.Name())
+	default:
+		line = fmt.Sprintf("flushed %s to %s", byteconv.Count(n, "changed byte"), a.ed.Name())
+		note = "; flushed " + byteconv.Count(n, "changed byte")
 	}
-	fmt.Fprintf(errOut, "mmhex: flushed %s to %s\n", byteconv.Count(n, "changed byte"), a.ed.Name())
-	return "; flushed " + byteconv.Count(n, "changed byte")
+	if errOut == nil {
+		if err != nil {
+			return fmt.Sprintf("; flushing the edits failed: %s (they are in the page cache, which the OS writes back)", line)
+		}
+		return "; " + line
+	}
+	fmt.Fprintf(errOut, "mmhex: %s\n", line)
+	return note
 }
 
 // startLive starts live mode's ticker goroutine, when live mode is on.

@@ -26,7 +26,7 @@ type widgets struct {
 	status    *hexview.StatusBar
 	prompt    *tview.InputField
 	inspector *tview.TextView
-	help      *tview.TextView
+	help      *helpView
 	marks     *tview.List
 	regions   *tview.List // the regions panel of a process
 	changes   *tview.List
@@ -38,6 +38,9 @@ type input struct {
 	keys *keymap.Resolver
 	// count is how many times the action being run should act (a vim count), at least 1.
 	count int
+	// counted is the count typed before the action being run, 0 when none was: a count before
+	// cursor.file-end is the offset to go to.
+	counted int
 	// pending is the start of a key sequence or count, shown in the status bar.
 	pending string
 	// promptDone receives the prompt's text when the user presses Enter; nil while the prompt
@@ -70,9 +73,14 @@ type moves struct {
 	insertTimer *time.Timer
 }
 
-// panels is which of the panels and overlays beside the bytes are shown.
+// panels is which of the panels and overlays beside the bytes are shown, and how wide the rows
+// are asked to be.
 type panels struct {
-	overlay string // the page shown over the editor: "", pageHelp or pageMarks
+	// cols is the bytes per row asked for (--cols, set cols=N); 0 fits the terminal.
+	cols int
+	// colsShown is the bytes per row last said to fall short of cols; 0 when none was.
+	colsShown int
+	overlay   string // the page shown over the editor: "", pageHelp or pageMarks
 	// inspectorOn is true while the data inspector panel is shown.
 	inspectorOn bool
 }

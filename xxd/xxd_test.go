@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mmhex/mmhex/internal/testdir"
 )
 
 func randomBytes(seed uint64, n int) []byte {
@@ -63,12 +65,15 @@ func runXxd(t *testing.T, xxd string, args ...string) string {
 	return string(out)
 }
 
-// samples returns the testdata files and random data of awkward sizes, as files in a
-// temporary directory.
+// samples returns the sample file and random data of awkward sizes, as files in a temporary
+// directory.
 func samples(t *testing.T) []string {
 	t.Helper()
-	paths, _ := filepath.Glob("../testdata/*.bin")
 	dir := t.TempDir()
+	paths := []string{filepath.Join(dir, "sample.bin")}
+	if err := os.WriteFile(paths[0], testdir.Sample(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range []int{0, 1, 15, 16, 17, 255, 1000, 4103} {
 		p := filepath.Join(dir, fmt.Sprintf("random%d.bin", n))
 		if err := os.WriteFile(p, randomBytes(uint64(n), n), 0o644); err != nil {

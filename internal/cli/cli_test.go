@@ -71,3 +71,33 @@ func TestErrorsKeepTheirChain(t *testing.T) {
 		})
 	}
 }
+
+// TestMessagesSayWhatWasTyped checks that mistakes on the command line are told in one line that
+// names what the user typed and what to give, never in the words of Go's parsers.
+func TestMessagesSayWhatWasTyped(t *testing.T) {
+	path := patchTestFile(t, "s.bin", make([]byte, 64))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a number flag", []string{"--cols", "abc", path}, `mmhex: --cols "abc": give a whole number, such as 16 (see 'mmhex --help')`},
+		{"a duration flag", []string{"watch", "--duration", "1x", path}, `mmhex: --duration "1x": give a duration with its unit, such as 50ms, 2s or 1m (units: ns, us, ms, s, m, h) (see 'mmhex watch --help')`},
+		{"a duration without unit", []string{"--watch", "--interval", "5", path}, `mmhex: --interval "5": give a duration with its unit`},
+		{"an empty expect=", []string{"patch", path, "0", "ff", "expect="}, "mmhex: patch 1 (offset 0): expect= is empty: give the bytes the file must hold there, like expect=DEADBEEF, or leave expect= out"},
+		{"-n and FILE", []string{"-n", "nm", path}, `mmhex: -n nm and "` + path + `": -n NAME opens a named mapping instead of a FILE, so give one or the other (see 'mmhex --help')`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, "", tt.args...)
+			if r.code != 2 || !strings.HasPrefix(r.errOut, tt.want) || strings.Count(r.errOut, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line starting %q", r.code, r.errOut, tt.want)
+			}
+			for _, internal := range []string{"strconv", "time:", "ParseInt"} {
+				if strings.Contains(r.errOut, internal) {
+					t.Errorf("stderr %q speaks of %s", r.errOut, internal)
+				}
+			}
+		})
+	}
+}

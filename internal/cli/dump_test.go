@@ -28,13 +28,11 @@ func xxdForTest(t *testing.T) string {
 	return path
 }
 
-// dumpSamples returns the testdata samples and random files of awkward sizes.
+// dumpSamples returns the sample file and random files of awkward sizes, in a temporary
+// directory.
 func dumpSamples(t *testing.T) []string {
 	t.Helper()
-	paths, err := filepath.Glob(testdir.Data(t, "*.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths := []string{patchTestFile(t, "sample.bin", testdir.Sample(t))}
 	for _, n := range []int{1, 16, 31, 4099} {
 		paths = append(paths, patchTestFile(t, fmt.Sprintf("random%d.bin", n), seededBytes(uint64(n), n)))
 	}
@@ -96,7 +94,7 @@ func firstLines(s string) string {
 // TestDumpReadsBackWithXxdR checks that xxd -r rebuilds the file from the dump.
 func TestDumpReadsBackWithXxdR(t *testing.T) {
 	xxd := xxdForTest(t)
-	data := sampleBin(t)
+	data := testdir.Sample(t)
 	path := patchTestFile(t, "sample.bin", data)
 	r := runCLI(t, "", "dump", path, "--cols", "24", "--group", "8")
 	if r.code != 0 {

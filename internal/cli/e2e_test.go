@@ -155,7 +155,7 @@ func (tm *tmux) exited() (int, string) {
 	}
 }
 
-// copySample copies testdata/sample.bin to a temporary file.
+// copySample writes the sample file to a temporary file.
 func copySample(t *testing.T) (string, []byte) {
 	t.Helper()
 	data := testdir.Sample(t)
@@ -252,11 +252,20 @@ func TestEndToEndVim(t *testing.T) {
 	wantFileBytes(t, path, patched(data, 4, 0xC0, 0xDE))
 }
 
-// TestEndToEndSignalFlushesAndRestores stops the editor with an edit unflushed by SIGTERM and
-// by SIGHUP (its terminal closing): the edit is flushed and the terminal restored.
+// TestEndToEndSignalFlushesAndRestores stops the editor with an edit unflushed by SIGTERM, by
+// SIGHUP, and by closing its terminal (which sends SIGHUP and ends the terminal's input): the
+// edit is flushed, the terminal restored, and one line says what happened.
 func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
-		t.Run(sig.String(), func(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		sig    syscall.Signal
+		closed bool // the terminal is closed rather than the signal sent
+	}{
+		{"SIGTERM", syscall.SIGTERM, false},
+		{"SIGHUP", syscall.SIGHUP, false},
+		{"terminal closed", syscall.SIGHUP, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
 			tm := newTmux(t)
 			bin := buildBinary(t)
 			path, data := copySample(t)
@@ -266,19 +275,26 @@ func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
 			tm.waitFor("EDIT")
 			tm.sendText("00")
 			tm.waitFor("1 unflushed")
-			p, err := os.FindProcess(tm.pid())
-			if err != nil {
-				t.Fatal(err)
+			want := fmt.Sprintf("mmhex: stopped by signal %v; flushed 1 changed byte to %s\n", tt.sig, path)
+			if tt.closed {
+				pid := tm.pid()
+				tm.run("kill-server")
+				// The shell around mmhex goes with the terminal, so no exit status is recorded.
+				// Its input ends (EOF) and SIGHUP comes, in either order: one line tells of the first.
+				closed := fmt.Sprintf("mmhex: the terminal closed; flushed 1 changed byte to %s\n", path)
+				if stderr := tm.stderrWhenGone(pid); stderr != want && stderr != closed {
+					t.Errorf("stderr %q, want %q or %q", stderr, closed, want)
+				}
+				wantFileBytes(t, path, patched(data, 0, 0))
+				return
 			}
-			if err := p.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
+			tm.signal(tt.sig)
 			code, stderr := tm.exited()
-			if code != 128+int(sig) {
-				t.Errorf("exit status %d, want %d", code, 128+int(sig))
+			if code != 128+int(tt.sig) {
+				t.Errorf("exit status %d, want %d", code, 128+int(tt.sig))
 			}
-			if !strings.Contains(stderr, "flushed 1 changed byte to") || !strings.Contains(stderr, "stopped by signal "+sig.String()) {
-				t.Errorf("stderr %q, want it to report the flush and the signal", stderr)
+			if stderr != want {
+				t.Errorf("stderr %q, want %q", stderr, want)
 			}
 			// The terminal was restored: the pane shows the shell's screen again, not the editor's.
 			if s := tm.screen(); strings.Contains(s, "00000000 │") {
@@ -287,6 +303,24 @@ func TestEndToEndSignalFlushesAndRestores(t *testing.T) {
 			wantFileBytes(t, path, patched(data, 0, 0))
 		})
 	}
+}
+
+// stderrWhenGone waits for the process pid to end and returns what mmhex wrote to stderr.
+func (tm *tmux) stderrWhenGone(pid int) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p, err := os.FindProcess(pid)
+		if err != nil || p.Signal(syscall.Signal(0)) != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("mmhex (pid %d) did not end after its terminal closed", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stderr, _ := os.ReadFile(filepath.Join(tm.dir, "stderr"))
+	return string(stderr)
 }
 
 // signal sends sig to mmhex.

@@ -65,7 +65,7 @@ func runEditor(args []string, io stdio) error {
 	regionSpec := fs.String("region", "", "with -p, start on region `R`: an index, a name or a module")
 	address := fs.String("address", "", "with -p, start on the region holding `ADDR`, the cursor on it")
 	preset := fs.String("keys", "default", "key bindings: `PRESET` is "+strings.Join(keymap.Presets(), " or "))
-	cols := fs.Int("cols", 0, "`N` bytes per row (default: fit the terminal, 16 when it fits)")
+	cols := fs.Int("cols", 0, "`N` bytes per row, at most what fits the terminal (default: fit it, 16 when it fits)")
 	watchFile := fs.Bool("watch", false, "live mode for FILE: show the changes other processes make to it")
 	interval := fs.Duration("interval", live.DefaultInterval, "live mode compares the bytes every `D` (at least 1ms)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -73,7 +73,7 @@ func runEditor(args []string, io stdio) error {
 		return err
 	}
 	if *showVersion {
-		fmt.Fprintln(io.out, "mmhex "+version)
+		fmt.Fprintln(io.out, "mmhex "+buildVersion())
 		return nil
 	}
 	t, rest, err := targetFrom(fs, "mmhex")
@@ -82,7 +82,9 @@ func runEditor(args []string, io stdio) error {
 	}
 	switch {
 	case len(rest) > 0 && t.pid != 0:
-		return usageErrorf("unexpected %q: -p PID opens a process's memory, not a FILE: give one of them (see 'mmhex --help')", rest[0])
+		return usageErrorf("-p %d and %q: -p PID opens a process's memory instead of a FILE, so give one or the other (see 'mmhex --help')", t.pid, rest[0])
+	case len(rest) > 0 && t.name != "":
+		return usageErrorf("-n %s and %q: -n NAME opens a named mapping instead of a FILE, so give one or the other (see 'mmhex --help')", t.name, rest[0])
 	case len(rest) > 0:
 		return usageErrorf("unexpected %q: mmhex opens one FILE at a time (see 'mmhex --help')", rest[0])
 	case t.pid == 0 && (fs.Changed("region") || fs.Changed("address")):

@@ -24,7 +24,7 @@ func TestLiveCommandLine(t *testing.T) {
 		{"interval without live mode", []string{"--interval", "10ms", path}, 2,
 			"--interval sets how often live mode compares: add --watch to watch " + path},
 		{"interval too short", []string{"--watch", "--interval", "500us", path}, 2, "--interval 500µs is too short: the shortest is 1ms"},
-		{"interval not a duration", []string{"--watch", "--interval", "fast", path}, 2, `invalid argument "fast" for "--interval"`},
+		{"interval not a duration", []string{"--watch", "--interval", "fast", path}, 2, `mmhex: --interval "fast": give a duration with its unit`},
 		{"watch accepted", []string{"--watch", "--interval", "1ms", path}, 1, "the editor needs a terminal"},
 		{"watch needs a file", []string{"--watch"}, 2, "no file given"},
 	}
@@ -68,8 +68,8 @@ func TestEditorCommandLine(t *testing.T) {
 		wantOut  string
 		wantErr  string
 	}{
-		{"version", []string{"--version"}, dir, 0, "mmhex " + version + "\n", ""},
-		{"version after the file", []string{file, "--version"}, dir, 0, "mmhex " + version + "\n", ""},
+		{"version", []string{"--version"}, dir, 0, "mmhex " + buildVersion() + "\n", ""},
+		{"version after the file", []string{file, "--version"}, dir, 0, "mmhex " + buildVersion() + "\n", ""},
 		{"help", []string{"--help"}, dir, 0, "Usage: mmhex [flags] FILE", ""},
 		{"no file", nil, dir, 2, "", "no file given"},
 		{"two files", []string{file, file}, dir, 2, "", "one FILE at a time"},

@@ -197,10 +197,10 @@ func (o *patchOptions) checkUndoPath() error {
 }
 
 // patchesText counts the patches for the summary: a dump's every line is a patch, most of them
-// changing nothing, so a dump alone is counted in its lines.
+// changing nothing, so a dump alone is counted in the lines that change.
 func (o *patchOptions) patchesText(plan *patch.Plan) string {
 	if o.dumpPath != "" && o.scriptPath == "" && len(o.operands) == 0 {
-		return byteconv.CountAs(plan.Patches, "dump line", "dump lines")
+		return fmt.Sprintf("%s of %d", byteconv.CountAs(plan.Changing, "dump line", "dump lines"), plan.Patches)
 	}
 	return byteconv.CountAs(plan.Patches, "patch", "patches")
 }

@@ -65,16 +65,6 @@ func seededBytes(seed uint64, n int) []byte {
 	return b
 }
 
-// sampleBin returns testdata/sample.bin, or random bytes while it is missing.
-func sampleBin(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile(testdir.Data(t, "sample.bin"))
-	if err != nil {
-		return seededBytes(42, 4096)
-	}
-	return b
-}
-
 func TestPatchClassicExample(t *testing.T) {
 	path := patchTestFile(t, "data.bin", make([]byte, 32))
 	r := runCLI(t, "", "patch", path, "0", "i32le:999", "4", "i32le:666", "16", "i32le:999")
@@ -223,7 +213,7 @@ func TestPatchDryRunWritesNothing(t *testing.T) {
 // TestPatchUndoFileRestoresExactly patches a copy of sample.bin from a script with an undo
 // file, reverts with the undo file, and compares with the original; a second revert is refused.
 func TestPatchUndoFileRestoresExactly(t *testing.T) {
-	original := sampleBin(t)
+	original := testdir.Sample(t)
 	path := patchTestFile(t, "sample.bin", original)
 	dir := testdir.New(t)
 	script := filepath.Join(dir, "p.txt")
@@ -400,7 +390,7 @@ func TestPatchPrintsLongRunsShort(t *testing.T) {
 // TestPatchXxdUnchangedDumpWritesNothing dumps sample.bin, patches it with the dump as is, and
 // checks that nothing was written: no output, and the modification time is unchanged.
 func TestPatchXxdUnchangedDumpWritesNothing(t *testing.T) {
-	path := patchTestFile(t, "sample.bin", sampleBin(t))
+	path := patchTestFile(t, "sample.bin", testdir.Sample(t))
 	d := runCLI(t, "", "dump", path)
 	if d.code != 0 {
 		t.Fatalf("dump: exit %d: %s", d.code, d.errOut)
@@ -421,7 +411,7 @@ func TestPatchXxdUnchangedDumpWritesNothing(t *testing.T) {
 // TestPatchXxdEditedDump edits bytes in the hex column of a dump and checks that exactly those
 // bytes change, and that each changed run is reported.
 func TestPatchXxdEditedDump(t *testing.T) {
-	original := sampleBin(t)
+	original := testdir.Sample(t)
 	path := patchTestFile(t, "sample.bin", original)
 	d := runCLI(t, "", "dump", path, "--offset", "0x30", "--length", "100", "--cols", "8", "--group", "1")
 	if d.code != 0 {
@@ -440,6 +430,11 @@ func TestPatchXxdEditedDump(t *testing.T) {
 	if err := os.WriteFile(dumpPath, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dry := runCLI(t, "", "patch", path, "--xxd", dumpPath, "--dry-run")
+	// The lines that change (rows 0, 3 and 4), not the 13 lines read.
+	if want := "dry run: 3 dump lines of 13 would change 3 bytes in 2 runs of "; dry.code != 0 || !strings.Contains(dry.errOut, want) {
+		t.Errorf("dry run: exit %d, stderr %q; want it to say %q", dry.code, dry.errOut, want)
+	}
 	r := runCLI(t, "", "patch", path, "--xxd", dumpPath)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.errOut)
@@ -451,8 +446,8 @@ func TestPatchXxdEditedDump(t *testing.T) {
 	if r.out != wantOut {
 		t.Errorf("stdout\n%s\nwant\n%s", r.out, wantOut)
 	}
-	// 100 bytes in rows of 8: the summary counts the dump's 13 lines, not 13 "patches".
-	if want := "3 bytes in 2 runs changed by 13 dump lines"; !strings.Contains(r.errOut, want) {
+	// 100 bytes in rows of 8: the summary counts the dump's lines that change, of 13.
+	if want := "3 bytes in 2 runs changed by 3 dump lines of 13"; !strings.Contains(r.errOut, want) {
 		t.Errorf("stderr %q, want it to say %q", r.errOut, want)
 	}
 }
@@ -472,7 +467,7 @@ func TestPatchXxdAcceptsXxdOutput(t *testing.T) {
 	if err != nil {
 		t.Skip("xxd is not installed; CI installs it")
 	}
-	original := sampleBin(t)
+	original := testdir.Sample(t)
 	path := patchTestFile(t, "sample.bin", original)
 	out, err := exec.Command(xxd, "-s", "0x200", "-l", "64", path).Output()
 	if err != nil {

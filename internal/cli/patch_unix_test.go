@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -144,5 +145,35 @@ func TestPatchUndoOfANameWithALineBreak(t *testing.T) {
 	}
 	if got := fileBytes(t, path); !bytes.Equal(got, original) {
 		t.Errorf("after the undo the file is\n% x\nwant\n% x", got, original)
+	}
+}
+
+// TestPatchRunningProgram patches a copy of sleep while it runs: the system refuses to write a
+// running program (ETXTBSY), and the message says so in words, as the permission one does.
+func TestPatchRunningProgram(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ETXTBSY for a running program is Linux's")
+	}
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep program to run")
+	}
+	b, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(testdir.New(t), "mysleep")
+	if err := os.WriteFile(path, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(path, "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	r := runCLI(t, "", "patch", path, "0", "7f")
+	want := "mmhex: " + path + " is a running program, which the system does not let anyone write: stop it first, or patch a copy\n"
+	if r.code != 1 || r.errOut != want {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", r.code, r.errOut, want)
 	}
 }

@@ -20,7 +20,7 @@ func TestProcEditorCommandLine(t *testing.T) {
 		wantErr  string
 	}{
 		{"-p with -n", []string{"-p", pid, "-n", "x"}, 2, "-n NAME and -p PID name two targets"},
-		{"-p with a file", []string{"-p", pid, "data.bin"}, 2, `unexpected "data.bin": -p PID opens a process's memory, not a FILE`},
+		{"-p with a file", []string{"-p", pid, "data.bin"}, 2, `-p ` + pid + ` and "data.bin": -p PID opens a process's memory instead of a FILE`},
 		{"--region without -p", []string{"--region", "[heap]", "data.bin"}, 2, "--region and --address choose where in a process to start: use them with -p PID"},
 		{"--address without -p", []string{"--address", "0x1000", "data.bin"}, 2, "use them with -p PID"},
 		{"both", []string{"-p", pid, "--region", "[heap]", "--address", hexAddr(tg.Addr)}, 2, "--region and --address both choose the region"},

@@ -29,13 +29,14 @@ Prints every change made to a file or a named mapping, by any process, as it is 
 memory has no change notification, so mmhex polls: every --interval it diffs the memory against
 a copy it keeps. A value that changes and changes back within one interval is not seen.
 
-Each run of contiguous bytes that changed in one poll is one line:
+Each run of contiguous bytes that changed in one poll is one line, only the bytes that really
+changed: an int32 at 0x10 going from 999 to 1000 (e7030000 to e8030000) is the one-byte run
   TIME OFFSET OLD -> NEW
-  15:04:05.000123 0x00000010 e7030000 -> e8030000
+  15:04:05.000123 0x00000010 e7 -> e8
 TIME is the local time (to the microsecond) when the poll that saw the change ended; OFFSET is
 hexadecimal; OLD and NEW are the bytes before and after, in hex.
 With --json, each run is a JSON object on its own line, written out at once:
-  {"time":"2025-01-02T15:04:05.000123456+01:00","offset":16,"length":4,"old":"e7030000","new":"e8030000"}
+  {"time":"2025-01-02T15:04:05.000123456+01:00","offset":16,"length":1,"old":"e7","new":"e8"}
 (time in RFC 3339 with nanoseconds, offset and length in decimal).
 
 With -p PID, watch polls process PID's memory (process_vm_readv, ReadProcessMemory): OFFSET

@@ -602,3 +602,43 @@ func BenchmarkWatchLatency(b *testing.B) {
 	b.ReportMetric(float64(samples[(len(samples)*99)/100])/1e6, "ms-p99")
 	b.Logf("min %v p10 %v p50 %v p90 %v max %v", samples[0], samples[len(samples)/10], samples[len(samples)/2], samples[len(samples)*9/10], samples[len(samples)-1])
 }
+
+// TestWatchHelpExampleIsWhatWatchPrints checks that the example in watch --help, an int32 at
+// 0x10 going from 999 to 1000, is the line watch prints for that change: only the byte that
+// changed.
+func TestWatchHelpExampleIsWhatWatchPrints(t *testing.T) {
+	help := runCLI(t, "", "watch", "--help")
+	_, example, _ := strings.Cut(help.out, "TIME OFFSET OLD -> NEW\n")
+	example, _, _ = strings.Cut(strings.TrimSpace(example), "\n")
+	_, wantLine, _ := strings.Cut(example, " ") // after the time
+
+	path := filepath.Join(testdir.New(t), "data.bin")
+	data := make([]byte, 0x100)
+	copy(data[0x10:], []byte{0xE7, 0x03, 0, 0})
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	watching := startRun(t, "watch", "--interval", "1ms", "--count", "1", "--duration", "60s", path)
+	watching.stderr.waitFor(t, "mmhex: watching "+path)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt([]byte{0xE8, 0x03, 0, 0}, 0x10); err != nil {
+		t.Fatal(err)
+	}
+	line, err := watching.stdout.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, got, _ := strings.Cut(strings.TrimSpace(line), " "); wantLine == "" || got != wantLine {
+		t.Errorf("watch printed %q; its help's example says %q", line, example)
+	}
+	if want := `"offset":16,"length":1,"old":"e7","new":"e8"`; !strings.Contains(help.out, want) {
+		t.Errorf("the help's JSON example lacks %s:\n%s", want, help.out)
+	}
+	if code := watching.wait(t); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+}

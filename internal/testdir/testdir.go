@@ -3,7 +3,10 @@
 package testdir
 
 import (
+	"bytes"
+	"encoding/binary"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -72,32 +75,36 @@ func ReadAt(t testing.TB, path string, off int64, n int) string {
 	return string(b)
 }
 
-// Data returns the path of name in the module's testdata folder, for the tests of any package:
-// it is found from the working directory, which go test makes the package's folder.
-func Data(t testing.TB, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "testdata", name)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("testdir: no go.mod above the working directory, so no testdata")
-		}
-		dir = parent
-	}
-}
-
-// Sample returns the bytes of testdata/sample.bin, which its README describes.
+// Sample returns the sample file's 4096 bytes, which testdata/README.md describes. They are made
+// here, not read from testdata/sample.bin: that copy is there for people to try mmhex on, and
+// tests must not depend on its staying unedited.
 func Sample(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile(Data(t, "sample.bin"))
-	if err != nil {
-		t.Fatal(err)
+	return sampleBytes()
+}
+
+func sampleBytes() []byte {
+	b := make([]byte, 0, 4096)
+	// An ELF64 header for x86-64.
+	b = append(b, 0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		2, 0, 0x3e, 0, 1, 0, 0, 0, 0, 0x10, 0x40, 0, 0, 0, 0, 0,
+		0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0x40, 0, 0x38, 0, 1, 0, 0x40, 0, 0, 0, 0, 0)
+	b = append(b, "mmhex sample file: Hello, world!\n\tTabs, spaces and CR\r\n"...)
+	for _, r := range "Hello UTF-16" {
+		b = binary.LittleEndian.AppendUint16(b, uint16(r))
+	}
+	for i := range 256 {
+		b = append(b, byte(i))
+	}
+	for _, v := range []int32{999, 666, 0, 999} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
+	}
+	b = append(b, bytes.Repeat([]byte{0xff}, 32)...)
+	b = append(b, make([]byte, 48)...)
+	r := rand.New(rand.NewPCG(1, 2))
+	for len(b) < 4096 {
+		b = append(b, byte(r.Uint32()))
 	}
 	return b
 }
