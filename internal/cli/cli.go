@@ -132,11 +132,11 @@ func parseFlags(fs *flagSet, args []string) error {
 	if errors.Is(err, errHelp) {
 		return err // the usage is printed
 	}
-	var invalid *pflag.InvalidValueError
+	var invalid *invalidValueError
 	if errors.As(err, &invalid) {
-		// pflag's text ends in the parser's ("strconv.ParseInt: parsing …"): say what to give.
-		return usageErrorf("--%s %q: %s (see '%s --help')", invalid.GetFlag().Name, invalid.GetValue(),
-			flagValueWanted(invalid.GetFlag().Value.Type()), fs.Name())
+		// The parser's own text ("strconv.ParseInt: parsing …") is not the user's: say what to give.
+		return usageErrorf("--%s %q: %s (see '%s --help')", invalid.flag.name, invalid.value,
+			flagValueWanted(invalid.flag.value.kind()), fs.Name())
 	}
 	if err != nil {
 		return usageErrorf("%w (see '%s --help')", err, fs.Name())
@@ -144,7 +144,7 @@ func parseFlags(fs *flagSet, args []string) error {
 	return nil
 }
 
-// flagValueWanted says what a flag of a pflag value type takes.
+// flagValueWanted says what a flag of a value kind takes.
 func flagValueWanted(typ string) string {
 	switch typ {
 	case "int", "int64", "uint", "uint64":

@@ -274,15 +274,28 @@ func (f *flagSet) parseShort(s string, args []string) ([]string, error) {
 
 func (f *flagSet) set(d *flagDef, value string) error {
 	if err := d.value.Set(value); err != nil {
-		name := "--" + d.name
-		if d.short != "" {
-			name = "-" + d.short + ", " + name
-		}
-		return fmt.Errorf("invalid argument %q for %q flag: %w", value, name, err)
+		return &invalidValueError{flag: d, value: value, err: err}
 	}
 	d.changed = true
 	return nil
 }
+
+// invalidValueError is a flag given a value its type does not take, such as --cols abc.
+type invalidValueError struct {
+	flag  *flagDef
+	value string
+	err   error // the parser's, such as strconv's
+}
+
+func (e *invalidValueError) Error() string {
+	name := "--" + e.flag.name
+	if e.flag.short != "" {
+		name = "-" + e.flag.short + ", " + name
+	}
+	return fmt.Sprintf("invalid argument %q for %q flag: %v", e.value, name, e.err)
+}
+
+func (e *invalidValueError) Unwrap() error { return e.err }
 
 // PrintDefaults prints a line per flag, sorted by name, as pflag does: the flag, its shorthand,
 // the `VALUE` its usage names (or its type), the usage and a default that is not the zero value.
