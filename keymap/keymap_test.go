@@ -231,7 +231,7 @@ func TestUserOverrides(t *testing.T) {
 // TestUserKeyShadowingPresetSequence checks that a user key that begins a preset sequence is
 // taken when the file rebinds the actions of those sequences too, which then keep their new keys.
 func TestUserKeyShadowingPresetSequence(t *testing.T) {
-	km := load(t, "vim", "help.toggle = g\ncursor.file-start = Ctrl-Home\ngoto.prompt = Ctrl-G\ninspector.toggle = F4\n")
+	km := load(t, "vim", "help.toggle = g\ncursor.file-start = Ctrl-Home\ngoto.prompt = Ctrl-G\ninspector.toggle = F4\nregions.list = F11\n")
 	if got := km.Keys("cursor.file-start"); !slices.Equal(got, []string{"Ctrl-Home"}) {
 		t.Errorf("cursor.file-start keys = %q, want Ctrl-Home", got)
 	}
@@ -243,9 +243,9 @@ func TestUserKeyShadowingPresetSequence(t *testing.T) {
 // TestUserCommentsAndHashKey checks that a # with blanks around it starts a comment, and that
 // a # elsewhere is the # key.
 func TestUserCommentsAndHashKey(t *testing.T) {
-	km := load(t, "default", "goto.prompt = Ctrl-G, F5  # also F5\nsearch.next = #\nsearch.prev = F11 #\nedit.fill = # unbound\n")
+	km := load(t, "default", "goto.prompt = Ctrl-G, F5  # also F5\nsearch.next = #\nsearch.prev = Shift-F11 #\nedit.fill = # unbound\n")
 	for action, want := range map[string][]string{
-		"goto.prompt": {"Ctrl-G", "F5"}, "search.next": {"#"}, "search.prev": {"F11 #"}, "edit.fill": nil,
+		"goto.prompt": {"Ctrl-G", "F5"}, "search.next": {"#"}, "search.prev": {"Shift-F11 #"}, "edit.fill": nil,
 	} {
 		if got := km.Keys(action); !slices.Equal(got, want) {
 			t.Errorf("Keys(%s) = %q, want %q", action, got, want)
