@@ -121,7 +121,7 @@ func (h *HexView) Draw(screen tcell.Screen) {
 	if cap(h.row) < width {
 		h.row = make([]cell, width)
 	}
-	p := painter{row: h.row[:width], blank: cell{" ", tcell.StyleDefault.Background(h.GetBackgroundColor())}}
+	p := painter{row: h.row[:width], blank: cell{text: " ", style: tcell.StyleDefault.Background(h.GetBackgroundColor()), gap: true}}
 	for row := range height {
 		p.clear()
 		rowOff := st.Top + int64(row)*int64(l.cols)
@@ -150,7 +150,7 @@ func (h *HexView) drawRow(p *painter, l layout, st editor.ViewState, rowOff int6
 		if j+1 < l.cols && off+1 < st.Size {
 			gap := h.style(classNone, h.marks[i]&h.marks[i+1], min(h.levels[i], h.levels[i+1]))
 			for gx := l.hexX(j) + 2; gx < l.hexX(j+1); gx++ {
-				p.put(gx, " ", gap)
+				p.putGap(gx, gap)
 			}
 		}
 	}
@@ -323,10 +323,12 @@ func (h *HexView) mark(st editor.ViewState, n int) {
 	}
 }
 
-// cell is one screen cell waiting to be written.
+// cell is one screen cell waiting to be written. A gap is a blank between the things the view
+// shows, whose foreground colour nobody sees.
 type cell struct {
 	text  string
 	style tcell.Style
+	gap   bool
 }
 
 // painter collects one row of cells and writes them all, so that every cell of the view is
@@ -344,12 +346,36 @@ func (p *painter) clear() {
 
 func (p *painter) put(x int, text string, style tcell.Style) {
 	if x < len(p.row) {
-		p.row[x] = cell{text, style}
+		p.row[x] = cell{text: text, style: style}
 	}
 }
 
-func (p *painter) flush(screen tcell.Screen, x, y int) {
-	for i, c := range p.row {
-		screen.Put(x+i, y, c.text, c.style)
+func (p *painter) putGap(x int, style tcell.Style) {
+	if x < len(p.row) {
+		p.row[x] = cell{text: " ", style: style, gap: true}
 	}
+}
+
+// flush writes the row. A gap takes the style of the cell before it when it looks the same in
+// both (only its foreground and the attributes that do not show on a blank differ): the terminal
+// is then sent a style once per run of cells, not around each gap between bytes, which halves a
+// frame's bytes.
+func (p *painter) flush(screen tcell.Screen, x, y int) {
+	prev := tcell.StyleDefault
+	for i, c := range p.row {
+		if c.gap && blankAlike(c.style, prev) {
+			c.style = prev
+		}
+		screen.Put(x+i, y, c.text, c.style)
+		prev = c.style
+	}
+}
+
+// blankAlike reports whether a blank looks the same in styles a and b.
+func blankAlike(a, b tcell.Style) bool {
+	const shows = tcell.AttrReverse | tcell.AttrStrikeThrough
+	_, abg, aattr := a.Decompose()
+	_, bbg, battr := b.Decompose()
+	return abg == bbg && (aattr|battr)&shows == 0 &&
+		a.GetUnderlineStyle() == tcell.UnderlineStyleNone && b.GetUnderlineStyle() == tcell.UnderlineStyleNone
 }

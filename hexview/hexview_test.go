@@ -272,9 +272,10 @@ func TestHighlights(t *testing.T) {
 		_, s := cellAt(t, screen, l.hexX(off%16), off/16)
 		return s
 	}
+	// A gap is a blank: its foreground does not show (and the view reuses its neighbour's).
 	gap := func(screen tcell.SimulationScreen, off int) tcell.Style {
 		_, s := cellAt(t, screen, l.hexX(off%16)+2, off/16)
-		return s
+		return s.Foreground(tcell.ColorDefault)
 	}
 	screen := drawView(t, h, 80, 6)
 	tests := []struct {
@@ -615,3 +616,18 @@ func TestBorder(t *testing.T) {
 
 // The editor's model is the Source the app draws.
 var _ Source = (*editor.Editor)(nil)
+
+// TestGapsContinueTheRun checks that the blanks between bytes of one colour take that colour, so
+// the terminal is sent one style for the run rather than a change around every gap; a gap before
+// a byte of another class, which shows nothing of its own colour, keeps the run it ends.
+func TestGapsContinueTheRun(t *testing.T) {
+	src := &fakeSource{data: make([]byte, 64), state: editor.ViewState{Cursor: 40}}
+	screen := drawView(t, New(src), 80, 4)
+	l := layout{digits: 8, cols: 16, group: 8}
+	gray := tcell.StyleDefault.Foreground(tcell.ColorGray)
+	for x := l.hexX(0); x < l.hexX(15)+2; x++ {
+		if _, got := cellAt(t, screen, x, 1); got != gray {
+			t.Errorf("row of NUL bytes, cell x=%d: style %v, want %v", x, got, gray)
+		}
+	}
+}

@@ -116,7 +116,7 @@ func (a *app) Run(screen tcell.Screen, in io.Reader, out, errOut io.Writer) (err
 	if screen != nil {
 		// tview's SetScreen drops the error of the screen's Init, and turns the mouse and
 		// paste on only on a screen it makes itself.
-		checked := &initChecked{Screen: screen}
+		checked := &initChecked{Screen: newDiffScreen(screen)}
 		a.tv.SetScreen(checked)
 		if checked.err != nil {
 			return fmt.Errorf("terminal: %w", checked.err)

@@ -7,14 +7,50 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
-
-	"github.com/spf13/pflag"
 )
 
-// version is the release this build calls itself; release builds set it with
-// -ldflags "-X github.com/mmhex/mmhex/internal/cli.version=…".
-var version = "0.1.0-dev"
+// version, when set with -ldflags "-X github.com/mmhex/mmhex/internal/cli.version=…", is the
+// release this build calls itself; otherwise --version says what the Go toolchain recorded.
+var version string
+
+// buildVersion is what --version prints: version if set, else the module's version from the
+// build info (a tag for go install …@v1.2.3; from a checkout, a pseudo-version that names the
+// commit and ends in +dirty for uncommitted changes), else the commit itself.
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	return versionFrom(info)
+}
+
+func versionFrom(info *debug.BuildInfo) string {
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var revision, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if revision == "" {
+		return "(devel)"
+	}
+	v := "(devel) " + revision
+	if modified == "true" {
+		v += "+dirty"
+	}
+	return v
+}
 
 // stdio is the standard streams a command reads and writes, so tests run commands in-process.
 type stdio struct {
@@ -48,7 +84,7 @@ func Run(args []string, in io.Reader, out, errOut io.Writer) int {
 		}
 	}
 	err := command(args, streams)
-	if err == nil || errors.Is(err, pflag.ErrHelp) {
+	if err == nil || errors.Is(err, errHelp) {
 		return 0
 	}
 	fmt.Fprintln(errOut, "mmhex: "+err.Error())
@@ -78,33 +114,29 @@ func usageErrorf(format string, args ...any) error {
 }
 
 // newFlagSet makes a GNU-style flag set, named by the command line that selects it ("mmhex
-// patch"), whose flags may stand before or after the operands. It
-// prints nothing itself: parse errors come back as usage errors, and --help prints usage to out.
-func newFlagSet(name, usage string, out io.Writer) *pflag.FlagSet {
-	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetInterspersed(true)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+// patch"), whose flags may stand before or after the operands. It prints nothing itself: parse
+// errors come back as usage errors, and --help prints usage to out.
+func newFlagSet(name, usage string, out io.Writer) *flagSet {
+	fs := newFlags(name)
+	fs.usage = func() {
 		fmt.Fprint(out, strings.TrimLeft(usage, "\n"))
 		fmt.Fprintln(out, "\nFlags:")
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		fs.PrintDefaults(out)
 	}
 	return fs
 }
 
 // parseFlags parses args with fs, turning a parse error into a usage error that says how to get help.
-func parseFlags(fs *pflag.FlagSet, args []string) error {
+func parseFlags(fs *flagSet, args []string) error {
 	err := fs.Parse(args)
-	if errors.Is(err, pflag.ErrHelp) {
-		return err // pflag has printed the usage
+	if errors.Is(err, errHelp) {
+		return err // the usage is printed
 	}
-	var invalid *pflag.InvalidValueError
+	var invalid *invalidValueError
 	if errors.As(err, &invalid) {
-		// pflag's text ends in the parser's ("strconv.ParseInt: parsing …"): say what to give.
-		return usageErrorf("--%s %q: %s (see '%s --help')", invalid.GetFlag().Name, invalid.GetValue(),
-			flagValueWanted(invalid.GetFlag().Value.Type()), fs.Name())
+		// The parser's own text ("strconv.ParseInt: parsing …") is not the user's: say what to give.
+		return usageErrorf("--%s %q: %s (see '%s --help')", invalid.flag.name, invalid.value,
+			flagValueWanted(invalid.flag.value.kind()), fs.Name())
 	}
 	if err != nil {
 		return usageErrorf("%w (see '%s --help')", err, fs.Name())
@@ -112,7 +144,7 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 	return nil
 }
 
-// flagValueWanted says what a flag of a pflag value type takes.
+// flagValueWanted says what a flag of a value kind takes.
 func flagValueWanted(typ string) string {
 	switch typ {
 	case "int", "int64", "uint", "uint64":

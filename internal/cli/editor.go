@@ -58,7 +58,7 @@ func runEditor(args []string, io stdio) error {
 		return err
 	}
 	if *showVersion {
-		fmt.Fprintln(io.out, "mmhex "+version)
+		fmt.Fprintln(io.out, "mmhex "+buildVersion())
 		return nil
 	}
 	t, rest, err := targetFrom(fs, "mmhex")

@@ -68,8 +68,8 @@ func TestEditorCommandLine(t *testing.T) {
 		wantOut  string
 		wantErr  string
 	}{
-		{"version", []string{"--version"}, dir, 0, "mmhex " + version + "\n", ""},
-		{"version after the file", []string{file, "--version"}, dir, 0, "mmhex " + version + "\n", ""},
+		{"version", []string{"--version"}, dir, 0, "mmhex " + buildVersion() + "\n", ""},
+		{"version after the file", []string{file, "--version"}, dir, 0, "mmhex " + buildVersion() + "\n", ""},
 		{"help", []string{"--help"}, dir, 0, "Usage: mmhex [flags] FILE", ""},
 		{"no file", nil, dir, 2, "", "no file given"},
 		{"two files", []string{file, file}, dir, 2, "", "one FILE at a time"},

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mmhex/mmhex/mmap"
-	"github.com/spf13/pflag"
 )
 
 // target is what a command works on: a file path, the name of a named mapping (-n NAME), or
@@ -32,7 +31,7 @@ func (t target) String() string {
 // where it has them) and operands: with -n NAME or -p PID there is no file operand, otherwise the
 // first operand is the file. It returns the operands that follow. An empty NAME is refused, not
 // taken for "no -n".
-func targetFrom(fs *pflag.FlagSet, command string) (target, []string, error) {
+func targetFrom(fs *flagSet, command string) (target, []string, error) {
 	operands := fs.Args()
 	if fs.Changed("pid") {
 		pid, err := fs.GetInt("pid")
