@@ -691,3 +691,42 @@ func (e *Editor) byteAt(off int64) (byte, error) {
 	err := e.read(b[:], off)
 	return b[0], err
 }
+
+// MoveHalfPages moves the cursor and the view by n half screens (vim's Ctrl-D and Ctrl-U), so
+// the cursor keeps its place on screen.
+func (e *Editor) MoveHalfPages(n int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	rows := int64(max(e.rows/2, 1))
+	e.top = max(0, min(e.top+n*rows*int64(e.cols), e.maxTop()))
+	e.moveRows(n * rows)
+}
+
+// ScreenRow is a row of the screen the cursor can go to (vim's H, M and L).
+type ScreenRow int
+
+// The rows of the screen, of those that show bytes.
+const (
+	ScreenTop ScreenRow = iota
+	ScreenMiddle
+	ScreenBottom
+)
+
+// MoveToScreenRow moves the cursor to the top, middle or bottom row of those on screen that show
+// bytes, keeping its column (or to the last byte, in a short last row).
+func (e *Editor) MoveToScreenRow(r ScreenRow) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cols := int64(e.cols)
+	first := e.top - e.top%cols
+	last := min(first+e.pageBytes(), max(e.size, 1)) - 1
+	last -= last % cols
+	row := first
+	switch r {
+	case ScreenMiddle:
+		row = first + (last-first)/cols/2*cols
+	case ScreenBottom:
+		row = last
+	}
+	e.moveTo(row + e.cursor%cols)
+}

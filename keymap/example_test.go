@@ -73,6 +73,11 @@ func ExampleKeymap_Help() {
 	// Move      Ctrl-Left              Go to the previous group of bytes
 	// Move      PgUp                   Scroll up one page
 	// Move      PgDn                   Scroll down one page
+	// Move      Alt-PgUp               Scroll up half a page
+	// Move      Alt-PgDn               Scroll down half a page
+	// Move      Alt-Home               Go to the top row on screen, in the same column
+	// Move      Alt-m                  Go to the middle row on screen, in the same column
+	// Move      Alt-End                Go to the bottom row on screen, in the same column
 	// Move      Tab, Backtab           Switch between the hex and the text column
 	// Move      Ctrl-G, F5             Go to an offset (0x…, decimal, +N, -N, N%)
 	// Edit      F2                     Enter or leave edit mode (typing overwrites bytes)
@@ -80,6 +85,7 @@ func ExampleKeymap_Help() {
 	// Edit      Alt-r                  Replace the byte at the cursor with the next one typed
 	// Edit      Ctrl-Z                 Undo the last change
 	// Edit      Ctrl-Y                 Redo the last undone change
+	// Edit      Alt-.                  Repeat the last change not undone at the cursor: the bytes written, inserted or deleted
 	// Edit      Ctrl-L                 Fill the selection with a byte or hex pattern
 	// Edit      Ctrl-V                 Write the copied bytes at the cursor, overwriting
 	// Edit      Insert                 Edit mode: switch between inserting and overwriting

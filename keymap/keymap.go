@@ -60,11 +60,12 @@ import (
 
 // Keymap is a preset with the user's changes: which key sequences run which actions.
 type Keymap struct {
-	preset   string
-	counts   bool
-	keys     map[string][]string // action → its key sequences, in the order they were written
-	actionOf map[string]string   // key sequence → action
-	prefixes map[string]bool     // every proper prefix of a bound sequence
+	preset     string
+	counts     bool
+	copyClears bool
+	keys       map[string][]string // action → its key sequences, in the order they were written
+	actionOf   map[string]string   // key sequence → action
+	prefixes   map[string]bool     // every proper prefix of a bound sequence
 }
 
 // Presets returns the names of the built-in presets, sorted.
@@ -85,7 +86,7 @@ func Load(preset string, userFile io.Reader, fileName string) (*Keymap, error) {
 	if !ok {
 		return nil, fmt.Errorf("keymap: unknown preset %q (choose %s)", preset, strings.Join(Presets(), " or "))
 	}
-	km := &Keymap{preset: preset, counts: p.counts, keys: make(map[string][]string)}
+	km := &Keymap{preset: preset, counts: p.counts, copyClears: p.copyClears, keys: make(map[string][]string)}
 	for action, keys := range p.bindings {
 		if _, ok := actionIndex[action]; !ok {
 			return nil, fmt.Errorf("keymap: preset %s: unknown action %q", preset, action)
@@ -317,6 +318,9 @@ func (km *Keymap) index() error {
 // Preset returns the name of the preset this keymap was built from.
 func (km *Keymap) Preset() string { return km.preset }
 
+// CopyClearsSelection reports whether a copy ends the selection in this preset (vim's y does).
+func (km *Keymap) CopyClearsSelection() bool { return km.copyClears }
+
 // Keys returns the key sequences bound to action, in the order they were written, or nil.
 func (km *Keymap) Keys(action string) []string {
 	return append([]string(nil), km.keys[action]...)
@@ -336,7 +340,11 @@ func (km *Keymap) Help() []HelpLine {
 	var lines []HelpLine
 	for _, a := range actions {
 		if keys := km.keys[a.Name]; len(keys) > 0 {
-			lines = append(lines, HelpLine{Group: a.Group, Action: a.Name, Description: a.Description, Keys: km.Keys(a.Name)})
+			desc := a.Description
+			if km.copyClears && strings.HasPrefix(a.Name, "copy.") {
+				desc += ", then clear it"
+			}
+			lines = append(lines, HelpLine{Group: a.Group, Action: a.Name, Description: desc, Keys: km.Keys(a.Name)})
 		}
 	}
 	return lines

@@ -51,7 +51,7 @@ func TestActionsAreUniqueAndDescribed(t *testing.T) {
 			t.Errorf("action %s: group %q, description %q; want both", a.Name, a.Group, a.Description)
 		}
 	}
-	if got, want := len(seen), 47; got != want {
+	if got, want := len(seen), 53; got != want {
 		t.Errorf("%d actions, want %d (the names agreed in ACTIONS.md)", got, want)
 	}
 }
@@ -418,11 +418,30 @@ func TestHelpShowsTheKeysInForce(t *testing.T) {
 		t.Errorf("help has %d lines, want one per bound action (%d)", len(lines), bound)
 	}
 	for i, l := range lines {
-		if l.Description != Describe(l.Action) || l.Group == "" {
+		if !strings.HasPrefix(l.Description, Describe(l.Action)) || l.Group == "" {
 			t.Errorf("line %d: %+v: want the action's group and description", i, l)
 		}
 		if i > 0 && actionIndex[l.Action] < actionIndex[lines[i-1].Action] {
 			t.Errorf("line %d (%s) out of the order of Actions", i, l.Action)
+		}
+	}
+}
+
+// TestHelpSaysCopyClears: vim's y ends the selection, the default preset's copy keeps it, and
+// the help of each says which.
+func TestHelpSaysCopyClears(t *testing.T) {
+	for _, tc := range []struct {
+		preset string
+		clears bool
+	}{{"vim", true}, {"default", false}} {
+		km := load(t, tc.preset, "")
+		if km.CopyClearsSelection() != tc.clears {
+			t.Errorf("%s: CopyClearsSelection() = %v, want %v", tc.preset, !tc.clears, tc.clears)
+		}
+		for _, l := range km.Help() {
+			if strings.HasPrefix(l.Action, "copy.") && strings.HasSuffix(l.Description, "then clear it") != tc.clears {
+				t.Errorf("%s: help for %s says %q", tc.preset, l.Action, l.Description)
+			}
 		}
 	}
 }

@@ -4,33 +4,42 @@ package keymap
 type preset struct {
 	// counts makes digits typed before a binding a repeat count ("5 j"), as in vim. A "0" that
 	// does not continue a count is an ordinary key there.
-	counts   bool
-	bindings map[string][]string
+	counts bool
+	// copyClears ends the selection after a copy, as vim's y does; the default preset keeps it,
+	// so that a copy can be followed by a fill or a delete of the same bytes.
+	copyClears bool
+	bindings   map[string][]string
 }
 
 // presets are the built-in key maps by the name --keys selects.
 var presets = map[string]preset{
 	"default": {bindings: map[string][]string{
-		"cursor.left":       {"Left", "Backspace"},
-		"cursor.right":      {"Right"},
-		"cursor.up":         {"Up"},
-		"cursor.down":       {"Down"},
-		"cursor.row-start":  {"Home"},
-		"cursor.row-end":    {"End"},
-		"cursor.file-start": {"Ctrl-Home"},
-		"cursor.file-end":   {"Ctrl-End"},
-		"cursor.next-group": {"Ctrl-Right"},
-		"cursor.prev-group": {"Ctrl-Left"},
-		"page.up":           {"PgUp"},
-		"page.down":         {"PgDn"},
-		"column.toggle":     {"Tab", "Backtab"},
-		"goto.prompt":       {"Ctrl-G", "F5"},
+		"cursor.left":          {"Left", "Backspace"},
+		"cursor.right":         {"Right"},
+		"cursor.up":            {"Up"},
+		"cursor.down":          {"Down"},
+		"cursor.row-start":     {"Home"},
+		"cursor.row-end":       {"End"},
+		"cursor.file-start":    {"Ctrl-Home"},
+		"cursor.file-end":      {"Ctrl-End"},
+		"cursor.next-group":    {"Ctrl-Right"},
+		"cursor.prev-group":    {"Ctrl-Left"},
+		"page.up":              {"PgUp"},
+		"page.down":            {"PgDn"},
+		"page.half-up":         {"Alt-PgUp"},
+		"page.half-down":       {"Alt-PgDn"},
+		"cursor.screen-top":    {"Alt-Home"},
+		"cursor.screen-middle": {"Alt-m"},
+		"cursor.screen-bottom": {"Alt-End"},
+		"column.toggle":        {"Tab", "Backtab"},
+		"goto.prompt":          {"Ctrl-G", "F5"},
 		// F2 because many laptop keyboards (every Mac) have no Insert key.
 		"mode.edit-toggle":  {"F2"},
 		"mode.view":         {"Esc"},
 		"edit.replace-byte": {"Alt-r"},
 		"edit.undo":         {"Ctrl-Z"},
 		"edit.redo":         {"Ctrl-Y"},
+		"edit.repeat":       {"Alt-."},
 		"edit.fill":         {"Ctrl-L"},
 		"edit.paste":        {"Ctrl-V"},
 		"select.toggle":     {"Ctrl-Space", "Ctrl-T"},
@@ -63,20 +72,25 @@ var presets = map[string]preset{
 		"edit.delete":           {"Delete"},
 		"edit.delete-selection": {"Alt-Delete"},
 	}},
-	"vim": {counts: true, bindings: map[string][]string{
-		"cursor.left":       {"h", "Left", "Backspace"},
-		"cursor.right":      {"l", "Right", "Space"},
-		"cursor.up":         {"k", "Up"},
-		"cursor.down":       {"j", "Down", "Enter"},
-		"cursor.row-start":  {"0", "^", "Home"},
-		"cursor.row-end":    {"$", "End"},
-		"cursor.file-start": {"g g", "Ctrl-Home"},
-		"cursor.file-end":   {"G", "Ctrl-End"},
-		"cursor.next-group": {"w", "Ctrl-Right"},
-		"cursor.prev-group": {"b", "Ctrl-Left"},
-		"page.up":           {"Ctrl-B", "PgUp"},
-		"page.down":         {"Ctrl-F", "PgDn"},
-		"column.toggle":     {"Tab", "Backtab"},
+	"vim": {counts: true, copyClears: true, bindings: map[string][]string{
+		"cursor.left":          {"h", "Left", "Backspace"},
+		"cursor.right":         {"l", "Right", "Space"},
+		"cursor.up":            {"k", "Up"},
+		"cursor.down":          {"j", "Down", "Enter"},
+		"cursor.row-start":     {"0", "^", "Home"},
+		"cursor.row-end":       {"$", "End"},
+		"cursor.file-start":    {"g g", "Ctrl-Home"},
+		"cursor.file-end":      {"G", "Ctrl-End"},
+		"cursor.next-group":    {"w", "Ctrl-Right"},
+		"cursor.prev-group":    {"b", "Ctrl-Left"},
+		"page.up":              {"Ctrl-B", "PgUp"},
+		"page.down":            {"Ctrl-F", "PgDn"},
+		"page.half-up":         {"Ctrl-U"},
+		"page.half-down":       {"Ctrl-D"},
+		"cursor.screen-top":    {"H"},
+		"cursor.screen-middle": {"M"},
+		"cursor.screen-bottom": {"L"},
+		"column.toggle":        {"Tab", "Backtab"},
 		// vim's "go" goes to a byte offset.
 		"goto.prompt":       {"g o", "Ctrl-G"},
 		"mode.edit-toggle":  {"R"},
@@ -84,6 +98,7 @@ var presets = map[string]preset{
 		"edit.replace-byte": {"r"},
 		"edit.undo":         {"u"},
 		"edit.redo":         {"Ctrl-R"},
+		"edit.repeat":       {"."},
 		"edit.fill":         {"s"},
 		// P (paste before the cursor) is left unbound: a paste overwrites at the cursor.
 		"edit.paste": {"p"},

@@ -29,6 +29,11 @@ func init() {
 		"cursor.prev-group":     func(a *app) error { a.ed.PrevGroup(int64(a.count)); return nil },
 		"page.up":               func(a *app) error { a.ed.MovePages(-int64(a.count)); return nil },
 		"page.down":             func(a *app) error { a.ed.MovePages(int64(a.count)); return nil },
+		"page.half-up":          func(a *app) error { a.ed.MoveHalfPages(-int64(a.count)); return nil },
+		"page.half-down":        func(a *app) error { a.ed.MoveHalfPages(int64(a.count)); return nil },
+		"cursor.screen-top":     func(a *app) error { a.ed.MoveToScreenRow(editor.ScreenTop); return nil },
+		"cursor.screen-middle":  func(a *app) error { a.ed.MoveToScreenRow(editor.ScreenMiddle); return nil },
+		"cursor.screen-bottom":  func(a *app) error { a.ed.MoveToScreenRow(editor.ScreenBottom); return nil },
 		"column.toggle":         func(a *app) error { a.ed.ToggleColumn(); return nil },
 		"goto.prompt":           (*app).gotoPrompt,
 		"mode.edit-toggle":      (*app).toggleEdit,
@@ -36,6 +41,7 @@ func init() {
 		"edit.replace-byte":     (*app).startReplace,
 		"edit.undo":             func(a *app) error { a.repeat(a.ed.Undo, "undone"); return nil },
 		"edit.redo":             func(a *app) error { a.repeat(a.ed.Redo, "redone"); return nil },
+		"edit.repeat":           (*app).repeatChange,
 		"edit.fill":             (*app).fillPrompt,
 		"edit.paste":            (*app).paste,
 		"edit.insert":           func(a *app) error { return a.startInsert(false) },
@@ -99,6 +105,33 @@ func (a *app) repeat(fn func() error, done string) {
 		}
 		a.say(done)
 	})
+}
+
+// repeatChange does the last change again at the cursor, count times; an insert or delete moves
+// bytes, so it runs as a move.
+func (a *app) repeatChange() error {
+	count, n, note := a.count, 0, ""
+	var err error
+	a.runMove(func() error {
+		for ; n < count; n++ {
+			if note, err = a.ed.Repeat(); err != nil {
+				break
+			}
+		}
+		return nil
+	}, func(error) {
+		switch {
+		case n == 0:
+			a.fail(err)
+		case n < count:
+			a.fail(fmt.Errorf("repeated %s, then: %w", byteconv.Count(int64(n), "time"), err))
+		case n > 1:
+			a.say(fmt.Sprintf("%s (%s)", note, byteconv.Count(int64(n), "time")))
+		default:
+			a.say(note)
+		}
+	})
+	return nil
 }
 
 // startInsert enters insert mode before the cursor, or after it.
@@ -279,6 +312,9 @@ func (a *app) copySelection(asText bool) error {
 	how := "hex"
 	if asText {
 		how = "text"
+	}
+	if a.km.CopyClearsSelection() {
+		a.ed.ClearSelection()
 	}
 	if len(clip) > maxClipboard || a.screen == nil {
 		a.say(fmt.Sprintf("copied %s for paste; too large for the terminal clipboard", byteconv.Count(sel.Len(), "byte")))

@@ -127,6 +127,7 @@ func New(ed *editor.Editor, km *keymap.Keymap, opts Options) *app {
 		AddItem(a.view, 0, 1, true).
 		AddItem(a.inspector, 0, 0, false)
 	a.changes = newChangesPanel()
+	a.changes.SetDrawFunc(a.drawChangesHint)
 	a.changes.SetSelectedFunc(func(i int, _, _ string, _ rune) { a.jumpToChange(i) })
 	a.root = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(a.body, 0, 1, true).

@@ -3,10 +3,12 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/mmhex/mmhex/internal/byteconv"
 	"github.com/mmhex/mmhex/keymap"
 	"github.com/mmhex/mmhex/live"
 )
@@ -73,8 +75,9 @@ func (a *app) fitChanges(screen tcell.Screen) {
 }
 
 // fillChanges brings the open changes panel up to date: its title, and its list when runs were
-// added. The selected entry stays selected as new ones arrive above it, unless it is the newest,
-// which the selection then follows.
+// added. The selected entry stays selected, and where it was on screen, as new ones arrive above
+// it, unless it is the newest, which the selection then follows; drawChangesHint says that newer
+// entries are above.
 func (a *app) fillChanges() {
 	total := a.live.Log.Total()
 	kept := ""
@@ -88,7 +91,8 @@ func (a *app) fillChanges() {
 	}
 	a.changesSeq = total
 	var keep int64
-	if cur := a.changes.GetCurrentItem(); cur > 0 && cur < len(a.changeItems) {
+	cur := a.changes.GetCurrentItem()
+	if cur > 0 && cur < len(a.changeItems) {
 		keep = a.changeItems[cur].Seq
 	}
 	a.changeItems = a.live.Log.Newest()
@@ -105,6 +109,51 @@ func (a *app) fillChanges() {
 		}
 	}
 	a.changes.SetCurrentItem(current)
+	if keep != 0 {
+		offset, horizontal := a.changes.GetOffset()
+		a.changes.SetOffset(offset+current-cur, horizontal)
+	}
+}
+
+// drawChangesHint draws the changes panel's border, and above the list, when newer entries are
+// scrolled out of view above it, a line that says how many and which keys jump to them. It keeps
+// the selected entry in view as the list would, to know that before the list draws. It returns
+// the rectangle left for the list.
+func (a *app) drawChangesHint(screen tcell.Screen, x, y, width, height int) (int, int, int, int) {
+	x, y, width, height = x+1, y+1, width-2, height-2
+	if height < 2 {
+		return x, y, width, height
+	}
+	cur := a.changes.GetCurrentItem()
+	inView := func(offset, rows int) int {
+		return max(min(offset, cur), cur+1-rows)
+	}
+	offset, horizontal := a.changes.GetOffset()
+	offset = inView(offset, height)
+	if offset == 0 {
+		a.changes.SetOffset(0, horizontal)
+		return x, y, width, height
+	}
+	offset = inView(offset, height-1)
+	a.changes.SetOffset(offset, horizontal)
+	hint := fmt.Sprintf("%s above: %s jumps to them", byteconv.Count(int64(offset), "newer change"), a.changesTopKeys())
+	tview.Print(screen, hint, x, y, width, tview.AlignLeft, tview.Styles.SecondaryTextColor)
+	return x, y + 1, width, height - 1
+}
+
+// changesTopKeys names the keys that go to the newest entry in the changes panel: the first
+// key, bound alone, of each move that does (see moveInChanges).
+func (a *app) changesTopKeys() string {
+	var names []string
+	for _, action := range []string{"cursor.file-start", "cursor.row-start"} {
+		for _, k := range a.km.Keys(action) {
+			if a.singleKey[k] == action {
+				names = append(names, k)
+				break
+			}
+		}
+	}
+	return strings.Join(names, " or ")
 }
 
 // jumpToChange moves the cursor to the i-th entry of the changes panel and back to the bytes.

@@ -416,3 +416,43 @@ func TestLivePanicFlushesAndReports(t *testing.T) {
 	}
 	s.wantFile(patched(data, 0, 0xAB))
 }
+
+// TestLiveChangesPanelSaysNewerAbove: once the user moved down the changes panel, new entries
+// arrive above without moving what the user looks at, and a line says how many are above and
+// which keys go to them; at the top, the panel follows the newest again.
+func TestLiveChangesPanelSaysNewerAbove(t *testing.T) {
+	s := startLiveSim(t, make([]byte, 4096), 0)
+	other := otherWriter(t, s.path)
+	for i := 1; i <= 20; i++ {
+		poke(t, other, int64(0x10*i), byte(i))
+		s.a.liveTick()
+	}
+	s.waitFor("20 changes seen")
+	s.keys(key(tcell.KeyCtrlO))
+	s.waitFor("0x00000140  00 → 14")
+	for range 12 {
+		s.keys(key(tcell.KeyDown))
+	}
+	// The 13th newest is selected: 0x80. The list keeps it in view below the hint.
+	s.waitFor("4 newer changes above: Ctrl-Home or Home jumps to them")
+	poke(t, other, 0x300, 0x21)
+	s.a.liveTick()
+	poke(t, other, 0x310, 0x22)
+	s.a.liveTick()
+	s.waitFor("22 changes seen")
+	screen := s.waitForRegexp("6 newer changes above: Ctrl-Home or Home jumps to them")
+	if !strings.Contains(screen, "0x00000080  00 → 08") || strings.Contains(screen, "0x00000310  ") {
+		t.Errorf("new entries moved the list under the user, or show below the hint:\n%s", screen)
+	}
+	s.keys(key(tcell.KeyHome))
+	s.waitFor("0x00000310  00 → 22")
+	if screen := s.screen(); strings.Contains(screen, "newer change") {
+		t.Errorf("the hint stays at the top of the list:\n%s", screen)
+	}
+	poke(t, other, 0x320, 0x23)
+	s.a.liveTick()
+	s.waitFor("0x00000320  00 → 23")
+	if screen := s.screen(); strings.Contains(screen, "newer change") {
+		t.Errorf("at the top, the list does not follow the newest:\n%s", screen)
+	}
+}

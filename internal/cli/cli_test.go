@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestMessagesSayWhatWasTyped(t *testing.T) {
 		{"a duration flag", []string{"watch", "--duration", "1x", path}, `mmhex: --duration "1x": give a duration with its unit, such as 50ms, 2s or 1m (units: ns, us, ms, s, m, h) (see 'mmhex watch --help')`},
 		{"a duration without unit", []string{"--watch", "--interval", "5", path}, `mmhex: --interval "5": give a duration with its unit`},
 		{"an empty expect=", []string{"patch", path, "0", "ff", "expect="}, "mmhex: patch 1 (offset 0): expect= is empty: give the bytes the file must hold there, like expect=DEADBEEF, or leave expect= out"},
-		{"-n and FILE", []string{"-n", "nm", path}, `mmhex: -n nm and "` + path + `": -n NAME opens a named mapping instead of a FILE, so give one or the other (see 'mmhex --help')`},
+		{"-n and FILE", []string{"-n", "nm", path}, `mmhex: -n nm and ` + strconv.Quote(path) + `: -n NAME opens a named mapping instead of a FILE, so give one or the other (see 'mmhex --help')`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
