@@ -54,7 +54,7 @@ Key bindings: --keys default or vim. Single bindings can be changed in the file
 keys.conf in the mmhex folder of the user configuration directory (on Linux
 ~/.config/mmhex/keys.conf), one "action = key, key" per line.
 
-Other commands: mmhex patch, splice, dump, create, watch (each with --help).
+Other commands: mmhex patch, splice, dump, search, regions, create, watch (each with --help).
 `
 
 func runEditor(args []string, io stdio) error {
