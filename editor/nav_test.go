@@ -1,6 +1,7 @@
 package editor
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -50,56 +51,37 @@ func TestMovement(t *testing.T) {
 	}
 }
 
+// TestGoto goes to offsets and, with a base (a region of a process at 0x7000), to addresses: a
+// plain number is then an address, and the relative forms keep their meaning.
 func TestGoto(t *testing.T) {
 	tests := []struct {
+		base    int64
 		expr    string
 		want    int64
 		wantErr bool
 	}{
-		{"0x10", 16, false},
-		{"42", 42, false},
-		{"+8", 58, false},
-		{"-0x10", 34, false},
-		{"50%", 500, false},
-		{"end", 999, false},
-		{"1000", 50, true},
-		{"zz", 50, true},
+		{0, "0x10", 16, false},
+		{0, "42", 42, false},
+		{0, "+8", 58, false},
+		{0, "-0x10", 34, false},
+		{0, "50%", 500, false},
+		{0, "end", 999, false},
+		{0, "1000", 50, true},
+		{0, "zz", 50, true},
+		{0x7000, "0x7010", 0x10, false},
+		{0x7000, "0x7000", 0, false},
+		{0x7000, "+8", 58, false},
+		{0x7000, "end-1", 999, false},
+		{0x7000, "50%", 500, false},
+		{0x7000, "0x10", 50, true},
+		{0x7000, "0x73e8", 50, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.expr, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%#x %s", tt.base, tt.expr), func(t *testing.T) {
 			f := newFile(t, make([]byte, 1000))
-			f.SetCursor(50)
-			err := f.Goto(tt.expr)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("Goto(%q): got error %v, want error %v", tt.expr, err, tt.wantErr)
+			if tt.base != 0 {
+				f.SetBase(tt.base)
 			}
-			if got := f.Cursor(); got != tt.want {
-				t.Errorf("cursor: got %d, want %d", got, tt.want)
-			}
-		})
-	}
-}
-
-// With a base (a region of a process at 0x7000), a plain number is an address; the relative
-// forms keep their meaning.
-func TestGotoAddress(t *testing.T) {
-	tests := []struct {
-		expr    string
-		want    int64
-		wantErr bool
-	}{
-		{"0x7010", 0x10, false},
-		{"0x7000", 0, false},
-		{"+8", 58, false},
-		{"end-1", 999, false},
-		{"50%", 500, false},
-		{"0x10", 50, true},
-		{"0x73e8", 50, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.expr, func(t *testing.T) {
-			f := newFile(t, make([]byte, 1000))
-			f.SetBase(0x7000)
 			f.SetCursor(50)
 			err := f.Goto(tt.expr)
 			if (err != nil) != tt.wantErr {
