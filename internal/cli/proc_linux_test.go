@@ -1,19 +1,15 @@
 package cli
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 	"unsafe"
 
 	"github.com/mmhex/mmhex/internal/proctarget"
@@ -288,42 +284,9 @@ func BenchmarkProcSearch(b *testing.B) {
 func BenchmarkProcWatchLatency(b *testing.B) {
 	page := make([]byte, 4096)
 	addr := int64(uintptr(unsafe.Pointer(&page[0])))
-	watcher := liveHelper("mmhex", "watch", "--json", "--interval", "1ms", "-p", strconv.Itoa(os.Getpid()),
-		"--offset", hexAddr(addr), "--length", "4096")
-	stderr := &syncBuffer{}
-	watcher.Stderr = stderr
-	pipe, err := watcher.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := watcher.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		watcher.Process.Kill()
-		watcher.Wait()
-	}()
-	stderr.waitFor(b, "mmhex: watching ")
-	lines := bufio.NewReader(pipe)
-	samples := make([]time.Duration, 0, b.N)
-	for b.Loop() {
-		// Spin rather than sleep, as BenchmarkWatchLatency does, to spread the stores over the
-		// polling interval.
-		for until := time.Now().Add(time.Duration(rand.IntN(2000)) * time.Microsecond); time.Now().Before(until); {
-		}
+	target := []string{"-p", strconv.Itoa(os.Getpid()), "--offset", hexAddr(addr), "--length", "4096"}
+	measureWatchLatency(b, target, func() string {
 		atomic.AddUint32((*uint32)(unsafe.Pointer(&page[0])), 1)
-		stored := time.Now()
-		line, err := lines.ReadString('\n')
-		if err != nil {
-			b.Fatalf("reading watch: %v (stderr: %s)", err, stderr.String())
-		}
-		samples = append(samples, time.Since(stored))
-		if want := fmt.Sprintf(`"offset":%d,"length":1,`, addr); !strings.Contains(line, want) {
-			b.Fatalf("watch printed %q, want %s", line, want)
-		}
-	}
-	slices.Sort(samples)
-	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(float64(samples[len(samples)/2])/1e6, "ms-median")
-	b.ReportMetric(float64(samples[(len(samples)*99)/100])/1e6, "ms-p99")
+		return fmt.Sprintf(`"offset":%d,"length":1,`, addr)
+	})
 }
