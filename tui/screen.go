@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"unicode/utf8"
+
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/uniseg"
 )
@@ -93,9 +95,19 @@ func (s *diffScreen) Fill(r rune, style tcell.Style) {
 // Put draws the first grapheme cluster of str at x, y, as tcell's Put does, and returns the rest
 // of str and the cluster's width.
 func (s *diffScreen) Put(x, y int, str string, style tcell.Style) (string, int) {
-	s.fit()
+	if s.frame == nil {
+		// Clear sizes the buffers at the start of each of tview's frames, and put notices a
+		// resize during one; asking tcell for the size at every cell would take its lock.
+		s.fit()
+	}
 	if x < 0 || y < 0 || x >= s.w || y >= s.h {
 		return str, 0
+	}
+	if len(str) > 0 && isPrintableASCII(str[0]) && (len(str) == 1 || str[1] < utf8.RuneSelf) {
+		// Most cells of a frame: a printable ASCII character followed by ASCII or nothing is a
+		// cluster of its own, one column wide.
+		s.set(x, y, str[:1], style, 1)
+		return str[1:], 1
 	}
 	var cluster string
 	width, state := 0, -1
@@ -213,6 +225,8 @@ var asciiText = func() (t [128]string) {
 	}
 	return t
 }()
+
+func isPrintableASCII(b byte) bool { return b >= ' ' && b < 0x7f }
 
 func runeText(r rune) string {
 	if r >= 0 && r < 128 {

@@ -124,3 +124,27 @@ func TestDiffScreenStyleTable(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffScreenClusters puts text whose first character is ASCII, which takes the short way
+// when the next one is ASCII too, and checks each cell holds its whole cluster.
+func TestDiffScreenClusters(t *testing.T) {
+	s := newDiffScreen(tcell.NewSimulationScreen("UTF-8"))
+	if err := s.Init(); err != nil {
+		t.Fatal(err)
+	}
+	s.SetSize(10, 1)
+	s.Clear()
+	for _, c := range []struct {
+		text, cluster, rest string
+	}{
+		{"ab", "a", "b"},
+		{"a", "a", ""},
+		{"e\u0301x", "e\u0301", "x"}, // e and a combining acute accent: one cell
+	} {
+		rest, width := s.Put(0, 0, c.text, tcell.StyleDefault)
+		got, _, _ := s.Get(0, 0)
+		if got != c.cluster || rest != c.rest || width != 1 {
+			t.Errorf("Put(%q) holds %q and returns %q, width %d; want %q, %q, width 1", c.text, got, rest, width, c.cluster, c.rest)
+		}
+	}
+}
