@@ -100,11 +100,12 @@ func BenchmarkKeyFrame(b *testing.B) {
 			if diff {
 				screen = newDiffScreen(term)
 			}
+			root := rootView{Pages: a.pages, a: a} // what the app runs tview with
 			frame := func() {
 				a.refresh()
 				screen.Clear()
-				a.pages.SetRect(0, 0, 120, 40)
-				a.pages.Draw(screen)
+				root.SetRect(0, 0, 120, 40)
+				root.Draw(screen)
 				screen.Show()
 			}
 			frame()
