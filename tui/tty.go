@@ -3,6 +3,7 @@ package tui
 import (
 	"io"
 	"os"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
@@ -103,13 +104,78 @@ func (r *terminalRescue) restore() {
 }
 
 // newTerminalScreen returns the screen of the terminal, read through utf8Tty, which tells
-// dropped of the bytes it drops.
+// dropped of the bytes it drops, and written through a heldTty until the first frame is out.
 func newTerminalScreen(dropped func(n int)) (tcell.Screen, error) {
 	tty, err := tcell.NewDevTty()
 	if err != nil {
 		return nil, err
 	}
-	return tcell.NewTerminfoScreenFromTty(&utf8Tty{Tty: tty, dropped: dropped})
+	held := &heldTty{Tty: &utf8Tty{Tty: tty, dropped: dropped}}
+	screen, err := tcell.NewTerminfoScreenFromTty(held)
+	if err != nil {
+		return nil, err
+	}
+	return firstFrameScreen{Screen: screen, tty: held}, nil
+}
+
+// heldTty is the terminal as tcell writes to it, with what tcell writes before the first frame
+// held back and sent with that frame, in one write. tcell sets the terminal up in about fifteen
+// writes of a few bytes each, and each wakes the terminal (tmux, the emulator) to parse it
+// apart: one write brings the first screen sooner (bench/README.md).
+type heldTty struct {
+	tcell.Tty
+	mu       sync.Mutex
+	held     []byte
+	released bool // writes go straight to the terminal
+}
+
+func (t *heldTty) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.released {
+		return t.Tty.Write(p)
+	}
+	t.held = append(t.held, p...)
+	return len(p), nil
+}
+
+// release sends what was held and lets every later write through.
+func (t *heldTty) release() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.released {
+		return
+	}
+	t.released = true
+	if len(t.held) > 0 {
+		// tcell ignores the errors of its writes too: a terminal gone shows at the next read.
+		_, _ = t.Tty.Write(t.held)
+	}
+	t.held = nil
+}
+
+// Stop sends what was held before the terminal stops: tcell stops it at Fini and Suspend, after
+// its last writes, and a screen that never showed a frame must still leave the terminal as it
+// set it up.
+func (t *heldTty) Stop() error {
+	t.release()
+	return t.Tty.Stop()
+}
+
+// firstFrameScreen is tcell's screen on a heldTty, which it releases once a frame is written.
+type firstFrameScreen struct {
+	tcell.Screen
+	tty *heldTty
+}
+
+func (s firstFrameScreen) Show() {
+	s.Screen.Show()
+	s.tty.release()
+}
+
+func (s firstFrameScreen) Sync() {
+	s.Screen.Sync()
+	s.tty.release()
 }
 
 // leaveScreen returns what tcell writes when it leaves the screen: mouse, paste and focus

@@ -189,3 +189,69 @@ func TestUTF8TtyKeepsTcellResponsive(t *testing.T) {
 	}
 	screen.Fini()
 }
+
+// countingTty is a recordingTty that also counts the writes.
+type countingTty struct {
+	recordingTty
+	writes int
+}
+
+func (t *countingTty) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	t.writes++
+	t.mu.Unlock()
+	return t.recordingTty.Write(p)
+}
+
+// TestHeldTtySendsTheSetupWithTheFirstFrame starts tcell's screen as the editor does and checks
+// what reaches the terminal: nothing while the screen sets up, then the setup (the alternate
+// screen, the mouse) and the first frame in one write, in that order; later writes go straight
+// through. A screen that stops before any frame still sends its setup before it leaves.
+func TestHeldTtySendsTheSetupWithTheFirstFrame(t *testing.T) {
+	ti, err := tcell.LookupTerminfo("xterm-256color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func() (*countingTty, tcell.Screen) {
+		tty := &countingTty{recordingTty: recordingTty{fakeTty: newFakeTty()}}
+		held := &heldTty{Tty: tty}
+		term, err := tcell.NewTerminfoScreenFromTtyTerminfo(held, ti)
+		if err != nil {
+			t.Fatal(err)
+		}
+		screen := firstFrameScreen{Screen: term, tty: held}
+		if err := screen.Init(); err != nil {
+			t.Fatal(err)
+		}
+		screen.EnableMouse()
+		return tty, screen
+	}
+
+	tty, screen := start()
+	if got := tty.take(); got != "" || tty.writes != 0 {
+		t.Fatalf("before the first frame, %d writes sent %q; want none", tty.writes, got)
+	}
+	screen.PutStr(0, 0, "first frame")
+	screen.Show()
+	got := tty.take()
+	if tty.writes != 1 {
+		t.Errorf("the setup and the first frame took %d writes, want 1", tty.writes)
+	}
+	alt, mouse, frame := strings.Index(got, ti.EnterCA), strings.Index(got, "\x1b[?1000h"), strings.Index(got, "first frame")
+	if alt < 0 || mouse < 0 || frame < 0 || alt > frame || mouse > frame {
+		t.Errorf("the first write is %q; want the alternate screen and the mouse turned on, then the frame", got)
+	}
+	screen.PutStr(0, 0, "second")
+	screen.Show()
+	if got := tty.take(); tty.writes < 2 || !strings.Contains(got, "second") {
+		t.Errorf("after the first frame, %d writes in all sent %q; want the frame, straight through", tty.writes, got)
+	}
+	screen.Fini()
+
+	tty, screen = start()
+	screen.Fini()
+	got = tty.take()
+	if enter, leave := strings.Index(got, ti.EnterCA), strings.LastIndex(got, ti.ExitCA); enter < 0 || leave < enter {
+		t.Errorf("a screen stopped before any frame sent %q; want its setup, then what leaves it", got)
+	}
+}
