@@ -17,7 +17,10 @@ var (
 	// cacheWindow is the size of the window ReadAt and WriteAt keep mapped in windowed mode: a
 	// screenful of moves stays inside it, and it is a multiple of every allocation granularity.
 	cacheWindow int64 = 1 << 20
-	// scanWindow is the size of each window a Scan maps in windowed mode: large enough that the
-	// map and unmap calls cost nothing next to reading it, small enough for a 32-bit process.
-	scanWindow int64 = 16 << 20
+	// scanWindow is how much a Scan reads at a time: in windowed mode the window it maps, with
+	// the whole view the chunk it releases once read. Small, so that a search or a dump of a
+	// large file keeps little of it resident; large enough that the map, unmap and release calls
+	// cost little next to reading it (BenchmarkScanMapped: 0.85x BenchmarkScanBare at 4 MiB,
+	// 0.75x at 2 MiB).
+	scanWindow int64 = 4 << 20
 )
