@@ -147,23 +147,24 @@ func parseScript(r io.Reader, name string, limits scriptLimits) ([]Entry, error)
 		if line == 1 {
 			text = strings.TrimPrefix(text, "\ufeff")
 		}
-		where := fmt.Sprintf("%s:%d", name, line)
+		// Formatted only for a message: a script may have millions of lines.
+		where := func() string { return fmt.Sprintf("%s:%d", name, line) }
 		if len(text) > limits.line {
-			return nil, &ParseError{Where: where, Err: errLineTooLong}
+			return nil, &ParseError{Where: where(), Err: errLineTooLong}
 		}
 		words, err := splitWords(text)
 		if err != nil {
-			return nil, &ParseError{Where: where, Err: err}
+			return nil, &ParseError{Where: where(), Err: err}
 		}
 		if len(words) == 0 {
 			continue
 		}
 		if len(entries) == limits.patches {
-			return nil, &ParseError{Where: where, Err: fmt.Errorf("more than %d patches in one script: split it into several", limits.patches)}
+			return nil, &ParseError{Where: where(), Err: fmt.Errorf("more than %d patches in one script: split it into several", limits.patches)}
 		}
 		e, err := scriptEntry(words, name, line)
 		if err != nil {
-			return nil, &ParseError{Where: where, Err: err}
+			return nil, &ParseError{Where: where(), Err: err}
 		}
 		entries = append(entries, e)
 	}

@@ -164,19 +164,28 @@ func (o *patchOptions) entries(stdin io.Reader) ([]patch.Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		entries = append(entries, more...)
+		entries = appendEntries(entries, more)
 	}
 	if o.dumpPath != "" {
 		more, err := readDump(o.dumpPath, stdin)
 		if err != nil {
 			return nil, err
 		}
-		entries = append(entries, more...)
+		entries = appendEntries(entries, more)
 	}
 	if len(entries) == 0 && o.scriptPath == "" && o.dumpPath == "" {
 		return nil, usageErrorf("nothing to patch: give OFFSET VALUE pairs, --script SCRIPT or --xxd DUMP (see 'mmhex patch --help')")
 	}
 	return entries, o.checkUndoPath()
+}
+
+// appendEntries appends more to entries, without a copy of a script's millions of entries when
+// there is nothing to append them to.
+func appendEntries(entries, more []patch.Entry) []patch.Entry {
+	if len(entries) == 0 {
+		return more
+	}
+	return append(entries, more...)
 }
 
 // checkUndoPath refuses an undo file that is the object being patched: saving it would replace
