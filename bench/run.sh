@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds mmhex and the bare tview program, makes the files the harness opens, and runs
+# Builds mmhex and the bare Go and tview programs, makes the files the harness opens, and runs
 # bench/tmuxbench, which prints the table. Arguments go to tmuxbench (e.g. -runs 15); set
 # BED=/path/to/bed or HECATE=/path/to/hecate to add them. See bench/README.md.
 set -euo pipefail
@@ -14,6 +14,7 @@ hexedit=$(command -v hexedit || true)
 # The README's build command, so the figures are for what users build.
 go build -o "$dir/mmhex" .
 go build -o "$dir/baretview" ./bench/baretview
+go build -o "$dir/barego" ./bench/barego
 go build -o "$dir/tmuxbench" ./bench/tmuxbench
 
 marker=MMHEXBENCH
@@ -30,6 +31,6 @@ cat "$dir/big1g" >/dev/null
 # What the floor prints and the bare tview program shows: a first screen of the sparse file.
 xxd -l $((16 * 38)) "$dir/sparse16g" >"$dir/screen.txt"
 
-exec "$dir/tmuxbench" -mmhex "$dir/mmhex" -hexedit "$hexedit" -baretview "$dir/baretview" \
+exec "$dir/tmuxbench" -mmhex "$dir/mmhex" -hexedit "$hexedit" -baretview "$dir/baretview" -barego "$dir/barego" \
 	-bed "${BED:-}" -hecate "${HECATE:-}" \
 	-sparse "$dir/sparse16g" -big "$dir/big1g" -screen "$dir/screen.txt" -marker "$marker" "$@"

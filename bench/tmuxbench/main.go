@@ -2,9 +2,13 @@
 // screen (from asking tmux for the pane to the file's first row on it), one key to the screen,
 // the jump to the end of a 16 GiB file, and resident memory at the first screen and after a
 // search through a 1 GiB file. It drives one private tmux server through a control-mode client,
-// so each look at the pane costs a round trip on a pipe, not a process start, and it polls every
-// millisecond. The tools take turns run by run, in an order that rotates, so noise on the machine
-// hits all of them alike; it prints medians and ranges. See bench/README.md.
+// so each look at the pane costs a round trip on a pipe, not a process start. A measurement ends
+// when tmux took in the output that put the awaited cells on the pane: the client hears of
+// every output as it arrives (%output), looks at the pane after each, and takes the arrival of
+// the last output before the look that found the cells (it also looks every millisecond). So the
+// time does not depend on how long a look takes, which grows with the cells and styles a tool
+// shows. The tools take turns run by run, in an order that rotates, so noise on the machine hits
+// all of them alike; it prints medians and ranges. See bench/README.md.
 package main
 
 import (
@@ -39,6 +43,7 @@ func main() {
 	mmhex := flag.String("mmhex", "", "mmhex binary")
 	hexedit := flag.String("hexedit", "", "hexedit binary (empty: skip)")
 	bare := flag.String("baretview", "", "the bare tview program built from bench/baretview (empty: skip)")
+	bareGo := flag.String("barego", "", "the bare Go program built from bench/barego (empty: skip)")
 	bed := flag.String("bed", "", "bed binary (empty: skip)")
 	hecate := flag.String("hecate", "", "hecate binary (empty: skip)")
 	sparse := flag.String("sparse", "", "the 16 GiB sparse file, with the marker at offset 0")
@@ -68,7 +73,8 @@ func main() {
 		search: []string{"/", "FFFEFDFCFB", "Enter"}, done: "not found"}, *hexedit)
 	add(tool{name: "bed", argv: []string{"", "%s"}, right: []string{"l"}, end: []string{"G"}}, *bed)
 	add(tool{name: "hecate", argv: []string{"", "%s"}, right: []string{"l"}, end: []string{"G"}}, *hecate)
-	add(tool{name: "bare tview", argv: []string{"", *screen}}, *bare)
+	add(tool{name: "bare Go", argv: []string{"", *screen}, right: []string{"l"}, end: []string{"G"}}, *bareGo)
+	add(tool{name: "bare tview", argv: []string{"", *screen}, right: []string{"l"}, end: []string{"G"}}, *bare)
 
 	t, err := startTmux()
 	if err != nil {
@@ -183,10 +189,11 @@ func (t *tmux) measure(tl tool, sparse, marker string, record func(tool, what st
 		return err
 	}
 	defer t.kill(pane)
-	if err := t.waitFor(pane, false, start, func(s string) bool { return strings.Contains(s, marker) }); err != nil {
+	shown, err := t.waitFor(pane, false, start, func(s string) bool { return strings.Contains(s, marker) })
+	if err != nil {
 		return fmt.Errorf("first screen: %w", err)
 	}
-	record(tl.name, "first", ms(time.Since(start)))
+	record(tl.name, "first", ms(shown.Sub(start)))
 	time.Sleep(settle)
 	rss, err := residentMiB(pid)
 	if err != nil {
@@ -219,7 +226,7 @@ func (t *tmux) measureSearch(tl tool, big, marker string, record func(tool, what
 		return err
 	}
 	defer t.kill(pane)
-	if err := t.waitFor(pane, false, start, func(s string) bool { return strings.Contains(s, marker) }); err != nil {
+	if _, err := t.waitFor(pane, false, start, func(s string) bool { return strings.Contains(s, marker) }); err != nil {
 		return fmt.Errorf("first screen: %w", err)
 	}
 	time.Sleep(settle)
@@ -232,10 +239,11 @@ func (t *tmux) measureSearch(tl tool, big, marker string, record func(tool, what
 	if _, err := t.cmd(sendKeys(pane, tl.search[last])); err != nil {
 		return err
 	}
-	if err := t.waitFor(pane, false, start, func(s string) bool { return strings.Contains(s, tl.done) }, 120*time.Second); err != nil {
+	done, err := t.waitFor(pane, false, start, func(s string) bool { return strings.Contains(s, tl.done) }, 120*time.Second)
+	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	record(tl.name, "search", ms(time.Since(start)))
+	record(tl.name, "search", ms(done.Sub(start)))
 	time.Sleep(settle)
 	rss, err := residentMiB(pid)
 	if err != nil {
@@ -256,8 +264,8 @@ func (t *tmux) keyRoundTrip(pane string, keys []string) (time.Duration, error) {
 	if _, err := t.cmd(sendKeys(pane, keys...)); err != nil {
 		return 0, err
 	}
-	err = t.waitFor(pane, true, start, func(s string) bool { return s != before })
-	return time.Since(start), err
+	shown, err := t.waitFor(pane, true, start, func(s string) bool { return s != before })
+	return shown.Sub(start), err
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -283,10 +291,18 @@ type tmux struct {
 	client *exec.Cmd
 	in     io.WriteCloser
 	blocks chan []string
+	// outputs has the arrival of each %output notification, the newest when it is full.
+	outputs chan output
+}
+
+// output is a %output notification: tmux took in output of a pane.
+type output struct {
+	pane string
+	at   time.Time
 }
 
 func startTmux() (*tmux, error) {
-	t := &tmux{socket: fmt.Sprintf("tmuxbench%d", os.Getpid()), blocks: make(chan []string, 1)}
+	t := &tmux{socket: fmt.Sprintf("tmuxbench%d", os.Getpid()), blocks: make(chan []string, 1), outputs: make(chan output, 1024)}
 	// Windows take the session's 120x40: a control client has no size of its own. (Setting
 	// window-size manual crashes tmux 3.3a when a window is made.) The status line is off so the
 	// pane is the whole window.
@@ -309,14 +325,13 @@ func startTmux() (*tmux, error) {
 	}
 	go t.read(out)
 	<-t.blocks // the reply to attach
-	if _, err := t.cmd("refresh-client -f no-output"); err != nil {
-		return nil, err
-	}
 	return t, nil
 }
 
 // read turns the control client's output into replies, one per command: the lines between
-// %begin and its %end (or %error, then the first line starts with "%error").
+// %begin and its %end (or %error, then the first line starts with "%error"), and the %output
+// notifications into outputs. tmux writes a notification before the reply to any command it
+// handles after that output, so when a reply is in, the outputs before it are too.
 func (t *tmux) read(out io.Reader) {
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -336,6 +351,15 @@ func (t *tmux) read(out io.Reader) {
 			t.blocks <- append([]string{"%error"}, block...)
 		case inBlock:
 			block = append(block, line)
+		case strings.HasPrefix(line, "%output "):
+			pane, _, _ := strings.Cut(strings.TrimPrefix(line, "%output "), " ")
+			o := output{pane: pane, at: time.Now()}
+			select {
+			case t.outputs <- o:
+			default: // full: drop the oldest, keep the newest
+				<-t.outputs
+				t.outputs <- o
+			}
 		}
 	}
 	close(t.blocks)
@@ -404,25 +428,48 @@ func (t *tmux) capture(pane string, styles bool) (string, error) {
 	return strings.Join(append(lines, cursor...), "\n"), err
 }
 
-// waitFor polls the pane every millisecond until ok holds, for 10 s or the given limit.
-func (t *tmux) waitFor(pane string, styles bool, start time.Time, ok func(string) bool, limit ...time.Duration) error {
+// waitFor looks at the pane after each output of it, and every millisecond, until ok holds, for
+// 10 s or the given limit. It returns the arrival of the pane's newest output before the look
+// that found ok, or of that look when no output came since start.
+func (t *tmux) waitFor(pane string, styles bool, start time.Time, ok func(string) bool, limit ...time.Duration) (time.Time, error) {
 	deadline := 10 * time.Second
 	if len(limit) > 0 {
 		deadline = limit[0]
+	}
+	var arrived time.Time
+	take := func(o output) {
+		if o.pane == pane && o.at.After(start) {
+			arrived = o.at
+		}
 	}
 	last := ""
 	for time.Since(start) < deadline {
 		s, err := t.capture(pane, styles)
 		if err != nil {
-			return err
+			return time.Time{}, err
+		}
+		for drained := false; !drained; {
+			select {
+			case o := <-t.outputs:
+				take(o)
+			default:
+				drained = true
+			}
 		}
 		if ok(s) {
-			return nil
+			if arrived.IsZero() {
+				return time.Now(), nil
+			}
+			return arrived, nil
 		}
 		last = s
-		time.Sleep(time.Millisecond)
+		select {
+		case o := <-t.outputs:
+			take(o)
+		case <-time.After(time.Millisecond):
+		}
 	}
-	return fmt.Errorf("not on the screen after %v; the pane shows:\n%s", deadline, last)
+	return time.Time{}, fmt.Errorf("not on the screen after %v; the pane shows:\n%s", deadline, last)
 }
 
 func (t *tmux) close() {
