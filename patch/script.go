@@ -125,22 +125,32 @@ const (
 // messages ("p.txt:7: …"). Lines may end in CRLF; a UTF-8 byte-order mark is skipped. A script
 // longer than MaxScriptSize, a line longer than MaxScriptLine or more than MaxScriptPatches
 // patches is refused.
-func ParseScript(r io.Reader, name string) ([]Entry, error) {
-	return parseScript(r, name, scriptLimits{line: MaxScriptLine, size: MaxScriptSize, patches: MaxScriptPatches})
+func ParseScript(r io.Reader, name string) (*Entries, error) {
+	var l Entries
+	if err := l.AppendScript(r, name); err != nil {
+		return nil, err
+	}
+	return &l, nil
 }
 
-// scriptLimits are the bounds parseScript keeps to; tests make them small.
+// AppendScript reads a patch script as ParseScript does and appends its patches to l, so that
+// a script's millions of entries join the command line's without a copy. After an error l holds
+// some of them: discard it.
+func (l *Entries) AppendScript(r io.Reader, name string) error {
+	return l.appendScript(r, name, scriptLimits{line: MaxScriptLine, size: MaxScriptSize, patches: MaxScriptPatches})
+}
+
+// scriptLimits are the bounds appendScript keeps to; tests make them small.
 type scriptLimits struct {
 	line    int
 	size    int64
 	patches int
 }
 
-func parseScript(r io.Reader, name string, limits scriptLimits) ([]Entry, error) {
+func (l *Entries) appendScript(r io.Reader, name string, limits scriptLimits) error {
 	sc := bufio.NewScanner(&sizeCapped{r: r, left: limits.size})
 	sc.Buffer(make([]byte, min(64<<10, limits.line)), limits.line+len("\r\n"))
-	var entries []Entry
-	line := 0
+	line, patches := 0, 0
 	for sc.Scan() {
 		line++
 		text := sc.Text()
@@ -150,33 +160,34 @@ func parseScript(r io.Reader, name string, limits scriptLimits) ([]Entry, error)
 		// Formatted only for a message: a script may have millions of lines.
 		where := func() string { return fmt.Sprintf("%s:%d", name, line) }
 		if len(text) > limits.line {
-			return nil, &ParseError{Where: where(), Err: errLineTooLong}
+			return &ParseError{Where: where(), Err: errLineTooLong}
 		}
 		words, err := splitWords(text)
 		if err != nil {
-			return nil, &ParseError{Where: where(), Err: err}
+			return &ParseError{Where: where(), Err: err}
 		}
 		if len(words) == 0 {
 			continue
 		}
-		if len(entries) == limits.patches {
-			return nil, &ParseError{Where: where(), Err: fmt.Errorf("more than %d patches in one script: split it into several", limits.patches)}
+		if patches == limits.patches {
+			return &ParseError{Where: where(), Err: fmt.Errorf("more than %d patches in one script: split it into several", limits.patches)}
 		}
 		e, err := scriptEntry(words, name, line)
 		if err != nil {
-			return nil, &ParseError{Where: where(), Err: err}
+			return &ParseError{Where: where(), Err: err}
 		}
-		entries = append(entries, e)
+		l.Append(e)
+		patches++
 	}
 	switch err := sc.Err(); {
 	case errors.Is(err, bufio.ErrTooLong):
-		return nil, &ParseError{Where: fmt.Sprintf("%s:%d", name, line+1), Err: errLineTooLong}
+		return &ParseError{Where: fmt.Sprintf("%s:%d", name, line+1), Err: errLineTooLong}
 	case errors.Is(err, errScriptTooLarge):
-		return nil, &ParseError{Where: name, Err: err}
+		return &ParseError{Where: name, Err: err}
 	case err != nil:
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return fmt.Errorf("read %s: %w", name, err)
 	}
-	return entries, nil
+	return nil
 }
 
 var (
