@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -272,4 +273,22 @@ func TestParseScriptBounds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSplitWords checks that a line without quotes splits the same by the quick path as by the
+// one that decodes quotes.
+func FuzzSplitWords(f *testing.F) {
+	for _, seed := range []string{"", "0x10 deadbeef", " \t0 00 expect=00 # c", "a#b #c", "#", "0\v1\r 2\x00", "end-2\t\tbe:ef"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if strings.ContainsAny(line, `'"`) {
+			return
+		}
+		quick := plainWords(nil, line)
+		decoded, err := quotedWords(nil, line)
+		if err != nil || !slices.Equal(quick, decoded) {
+			t.Fatalf("line %q: quick path %q, the other %q (%v)", line, quick, decoded, err)
+		}
+	})
 }
