@@ -7,21 +7,31 @@ import (
 
 // Entries is a list of patches held compactly: a script of millions of one-byte patches costs
 // about 33 bytes each, where a slice of Entry costs over a hundred and an allocation or three per
-// patch. The bytes of every value, expectation and kept offset text lie end to end in one
-// arena; each entry is a small record of lengths into it. The zero value is an empty list.
+// patch. Entries are kept in blocks of blockLen: each block holds a small record per entry and
+// the bytes of its entries' values, expectations and kept offset texts end to end. The list
+// grows a block at a time, never copying what it holds, so that a script of long values needs
+// little more than its bytes. The zero value is an empty list.
 type Entries struct {
-	records chunked[record]
-	// arena holds, entry after entry, the value, the expectation, and the offset as written when
-	// a message may need it (see keepsText).
-	arena   []byte
+	blocks  []entryBlock
+	n       int
 	sources []sourceRun
 }
 
-// record is one entry of Entries. Its bytes in the arena run from the previous record's end to
+// entryBlock holds up to blockLen entries.
+type entryBlock struct {
+	records []record
+	bytes   []byte
+}
+
+// blockLen is the number of entries in a block: 128 KiB of records, small beside the millions
+// of entries that make blocks worth having.
+const blockLen = 4096
+
+// record is one entry of Entries. Its bytes in its block run from the previous record's end to
 // its own end: value, expectation, offset text.
 type record struct {
 	offset    int64 // Offset.N
-	end       int
+	end       uint32
 	valueLen  uint32
 	expectLen uint32 // 0 when there is no expectation: an expectation is never empty
 	line      uint32 // Origin.Line
@@ -40,29 +50,39 @@ func (l *Entries) Len() int {
 	if l == nil {
 		return 0
 	}
-	return l.records.len()
+	return l.n
 }
 
 // Append adds e to the list, copying its bytes. The offset's text is kept only where a message
 // may show it (see keepsText); At returns an empty Offset.Text elsewhere.
 func (l *Entries) Append(e Entry) {
-	i := l.Len()
+	i := l.n
 	if n := len(l.sources); n == 0 || l.sources[n-1].source != e.Origin.Source {
 		l.sources = append(l.sources, sourceRun{first: i, source: e.Origin.Source})
 	}
-	l.arena = append(l.arena, e.Value...)
-	l.arena = append(l.arena, e.Expect...)
-	if keepsText(e) {
-		l.arena = append(l.arena, e.Offset.Text...)
+	if i%blockLen == 0 {
+		var records []record
+		if i > 0 {
+			records = make([]record, 0, blockLen)
+		}
+		// The first block grows as a slice does: most lists hold a handful of entries.
+		l.blocks = append(l.blocks, entryBlock{records: records})
 	}
-	l.records.append(record{
+	b := &l.blocks[len(l.blocks)-1]
+	b.bytes = append(b.bytes, e.Value...)
+	b.bytes = append(b.bytes, e.Expect...)
+	if keepsText(e) {
+		b.bytes = append(b.bytes, e.Offset.Text...)
+	}
+	b.records = append(b.records, record{
 		offset:    e.Offset.N,
-		end:       len(l.arena),
+		end:       fits32(len(b.bytes), "a block of entries"),
 		valueLen:  fits32(len(e.Value), "a value's length"),
 		expectLen: fits32(len(e.Expect), "an expectation's length"),
 		line:      fits32(e.Origin.Line, "a line number"),
 		fromEnd:   e.Offset.FromEnd,
 	})
+	l.n++
 }
 
 // keepsText reports whether e's offset text may appear in a message: Where names an entry of
@@ -81,7 +101,7 @@ func fits32(n int, what string) uint32 {
 
 // At returns entry i. Its Value and Expect share the list's memory: they must not be changed.
 func (l *Entries) At(i int) Entry {
-	r := l.records.at(i)
+	r := l.record(i)
 	b := l.bytes(i)
 	value, rest := b[:r.valueLen:r.valueLen], b[r.valueLen:]
 	var expect []byte
@@ -96,23 +116,27 @@ func (l *Entries) At(i int) Entry {
 	}
 }
 
-// bytes returns the arena's bytes of entry i.
+func (l *Entries) record(i int) *record { return &l.blocks[i/blockLen].records[i%blockLen] }
+
+// bytes returns the bytes of entry i.
 func (l *Entries) bytes(i int) []byte {
-	start := 0
-	if i > 0 {
-		start = l.records.at(i - 1).end
+	b := &l.blocks[i/blockLen]
+	k := i % blockLen
+	start := uint32(0)
+	if k > 0 {
+		start = b.records[k-1].end
 	}
-	return l.arena[start:l.records.at(i).end]
+	return b.bytes[start:b.records[k].end]
 }
 
 // value and expect return entry i's value and expectation (nil when it has none) without
 // building an Entry.
 func (l *Entries) value(i int) []byte {
-	return l.bytes(i)[:l.records.at(i).valueLen]
+	return l.bytes(i)[:l.record(i).valueLen]
 }
 
 func (l *Entries) expect(i int) []byte {
-	r := l.records.at(i)
+	r := l.record(i)
 	if r.expectLen == 0 {
 		return nil
 	}
@@ -127,35 +151,4 @@ func (l *Entries) source(i int) string {
 		}
 	}
 	return l.sources[0].source
-}
-
-// chunked is an append-only list held in blocks of chunkLen items. It grows without copying
-// what it holds and its spare room is less than one block, where a slice grown by append holds
-// up to a quarter more than it needs and, while it grows, two copies of itself.
-type chunked[T any] struct {
-	blocks [][]T
-	n      int
-}
-
-// chunkLen is the number of items in a block: 128 KiB of 32-byte records, small beside the
-// millions of items that make blocks worth having.
-const chunkLen = 4096
-
-func (c *chunked[T]) len() int { return c.n }
-
-func (c *chunked[T]) at(i int) *T { return &c.blocks[i/chunkLen][i%chunkLen] }
-
-func (c *chunked[T]) append(v T) {
-	last := len(c.blocks) - 1
-	if last < 0 || len(c.blocks[last]) == chunkLen {
-		var block []T
-		if last >= 0 {
-			block = make([]T, 0, chunkLen)
-		}
-		// The first block grows as a slice does: most lists hold a handful of items.
-		c.blocks = append(c.blocks, block)
-		last++
-	}
-	c.blocks[last] = append(c.blocks[last], v)
-	c.n++
 }

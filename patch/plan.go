@@ -13,7 +13,9 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"syscall"
+	"unsafe"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
 )
@@ -50,7 +52,7 @@ func (c Change) String() string {
 // runs of bytes that differ from what the file holds, in offset order: Runs counts them, Change
 // returns one.
 type Plan struct {
-	runs chunked[run]
+	runs []run
 	// oldBytes and newBytes hold the runs' bytes end to end, so that a plan of a million one-byte
 	// runs is three arrays rather than two million small allocations.
 	oldBytes, newBytes []byte
@@ -68,25 +70,42 @@ type run struct {
 }
 
 // Runs returns the number of changes in the plan.
-func (p *Plan) Runs() int { return p.runs.len() }
+func (p *Plan) Runs() int { return len(p.runs) }
 
 // Change returns change i, in offset order. Its bytes share the plan's memory: they must not be
 // changed.
 func (p *Plan) Change(i int) Change {
 	start := 0
 	if i > 0 {
-		start = p.runs.at(i - 1).end
+		start = p.runs[i-1].end
 	}
-	r := p.runs.at(i)
+	r := p.runs[i]
 	return Change{Offset: r.offset, Old: p.oldBytes[start:r.end:r.end], New: p.newBytes[start:r.end:r.end]}
 }
 
 // Bytes returns how many bytes the plan changes.
 func (p *Plan) Bytes() int64 { return int64(len(p.newBytes)) }
 
-// add appends the runs where value differs from old, which lie at offset at. A run that begins
-// where the last one ends (the next entry's bytes) extends it: the file sees one write.
+// add appends the runs where value differs from old, which lie at offset at.
 func (p *Plan) add(at int64, old, value []byte) {
+	eachDifference(old, value, func(i, j int) {
+		if n := len(p.runs); n == 0 || !continues(p.Change(n-1).end(), at+int64(i)) {
+			p.runs = append(p.runs, run{offset: at + int64(i)})
+		}
+		p.oldBytes = append(p.oldBytes, old[i:j]...)
+		p.newBytes = append(p.newBytes, value[i:j]...)
+		p.runs[len(p.runs)-1].end = len(p.newBytes)
+	})
+}
+
+func (c Change) end() int64 { return c.Offset + int64(len(c.New)) }
+
+// continues reports whether bytes that differ at offset from extend the run that ends at end
+// (the bytes of the next entry): the file then sees one write.
+func continues(end, from int64) bool { return end == from }
+
+// eachDifference calls fn with each stretch [i, j) where value differs from old.
+func eachDifference(old, value []byte, fn func(i, j int)) {
 	for i := 0; i < len(value); {
 		if old[i] == value[i] {
 			i++
@@ -96,17 +115,44 @@ func (p *Plan) add(at int64, old, value []byte) {
 		for j < len(value) && old[j] != value[j] {
 			j++
 		}
-		if n := p.runs.len(); n == 0 || p.Change(n-1).end() != at+int64(i) {
-			p.runs.append(run{offset: at + int64(i)})
-		}
-		p.oldBytes = append(p.oldBytes, old[i:j]...)
-		p.newBytes = append(p.newBytes, value[i:j]...)
-		p.runs.at(p.runs.len() - 1).end = len(p.newBytes)
+		fn(i, j)
 		i = j
 	}
 }
 
-func (c Change) end() int64 { return c.Offset + int64(len(c.New)) }
+// planSize is what a plan holds, counted before the plan is made: its arrays are then made once
+// at their size, and a plan too large for the process is refused rather than ending in a crash.
+type planSize struct {
+	runs, bytes int
+	reach       int64 // where the last run ends
+}
+
+func (s *planSize) add(at int64, old, value []byte) {
+	eachDifference(old, value, func(i, j int) {
+		if s.runs == 0 || !continues(s.reach, at+int64(i)) {
+			s.runs++
+		}
+		s.bytes += j - i
+		s.reach = at + int64(j)
+	})
+}
+
+// memory returns the bytes a plan of this size takes.
+func (s *planSize) memory() int64 {
+	return int64(s.runs)*int64(unsafe.Sizeof(run{})) + 2*int64(s.bytes)
+}
+
+// maxPlanMemory bounds the memory a plan may take. A 32-bit process has 4 GiB of address space
+// for the entries, the plan and the garbage collector's headroom: a script of 256 MiB whose every
+// other byte differs from the file's makes a run of each, and planning its hundreds of millions
+// of runs would end in an out-of-memory crash instead of a refusal. A 64-bit system is bounded
+// by its memory alone. Tests lower it.
+var maxPlanMemory = func() int64 {
+	if strconv.IntSize == 32 {
+		return 512 << 20
+	}
+	return math.MaxInt64
+}()
 
 // Prepare checks entries against r and returns the plan that applies them. It reads but never
 // writes. It fails, naming the first entry at fault, when an offset or range lies past the end
@@ -114,58 +160,118 @@ func (c Change) end() int64 { return c.Offset + int64(len(c.New)) }
 // entry differ from its Expect. Expectations are checked against the file as it is, before any
 // entry is applied.
 func Prepare(r Reader, entries *Entries) (*Plan, error) {
-	size := r.Size()
-	n := entries.Len()
+	pl := &planner{r: r, entries: entries, size: r.Size()}
+	if err := pl.place(); err != nil {
+		return nil, err
+	}
+	if err := findOverlap(entries, pl.order, pl.size); err != nil {
+		return nil, err
+	}
+	if err := pl.checkExpectations(); err != nil {
+		return nil, err
+	}
+	return pl.plan()
+}
+
+// planner makes a Plan: it reads the file through one buffer, and visits the entries in the
+// order of their offsets.
+type planner struct {
+	r       Reader
+	entries *Entries
+	size    int64
+	order   []int32 // entries by offset, as int32: four bytes an entry where an int takes eight
+	buf     []byte  // as long as the longest value or expectation
+}
+
+// at returns where entry i goes.
+func (pl *planner) at(i int) int64 { return pl.entries.record(i).place(pl.size) }
+
+// place checks that every entry lies inside the file and sorts them by offset.
+func (pl *planner) place() error {
+	n := pl.entries.Len()
 	if n > math.MaxInt32 {
-		return nil, fmt.Errorf("%d patches at once: split them into several", n)
+		return fmt.Errorf("%d patches at once: split them into several", n)
 	}
 	longest := 0
 	for i := range n {
-		if err := checkPlacement(entries, i, size); err != nil {
-			return nil, err
+		if err := checkPlacement(pl.entries, i, pl.size); err != nil {
+			return err
 		}
-		longest = max(longest, len(entries.value(i)), len(entries.expect(i)))
+		longest = max(longest, len(pl.entries.value(i)), len(pl.entries.expect(i)))
 	}
-	at := func(i int32) int64 { return entries.records.at(int(i)).place(size) }
-	// The order by offset, as int32: four bytes an entry where a slice of int takes eight.
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
+	pl.buf = make([]byte, longest)
+	pl.order = make([]int32, n)
+	for i := range pl.order {
+		pl.order[i] = int32(i)
 	}
-	byOffset := func(a, b int32) int { return cmp.Compare(at(a), at(b)) }
-	if !slices.IsSortedFunc(order, byOffset) {
-		slices.SortStableFunc(order, byOffset)
+	byOffset := func(a, b int32) int { return cmp.Compare(pl.at(int(a)), pl.at(int(b))) }
+	if !slices.IsSortedFunc(pl.order, byOffset) {
+		slices.SortStableFunc(pl.order, byOffset)
 	}
-	if err := findOverlap(entries, order, size); err != nil {
-		return nil, err
+	return nil
+}
+
+// read returns the n bytes of the file at entry i's offset, in pl's buffer.
+func (pl *planner) read(i, n int) ([]byte, error) {
+	found := pl.buf[:n]
+	if err := readFull(pl.r, found, pl.at(i)); err != nil {
+		return nil, fmt.Errorf("%s: %w", pl.entries.At(i).Where(), err)
 	}
-	found := make([]byte, longest)
-	for i := range n {
-		expect := entries.expect(i)
+	return found, nil
+}
+
+// checkExpectations checks every expect= against the file, in the user's order.
+func (pl *planner) checkExpectations() error {
+	for i := range pl.entries.Len() {
+		expect := pl.entries.expect(i)
 		if expect == nil {
 			continue
 		}
-		e := entries.At(i)
-		if err := readFull(r, found[:len(expect)], at(int32(i))); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Where(), err)
+		found, err := pl.read(i, len(expect))
+		if err != nil {
+			return err
 		}
-		if !bytes.Equal(found[:len(expect)], expect) {
-			return nil, fmt.Errorf("%s: %s: nothing written", e.Where(), mismatch(at(int32(i)), expect, found[:len(expect)]))
+		if !bytes.Equal(found, expect) {
+			return fmt.Errorf("%s: %s: nothing written", pl.entries.At(i).Where(), mismatch(pl.at(i), expect, found))
 		}
 	}
-	plan := &Plan{Patches: n}
-	for _, i := range order {
-		value := entries.value(int(i))
-		old := found[:len(value)]
-		if err := readFull(r, old, at(i)); err != nil {
-			return nil, fmt.Errorf("%s: %w", entries.At(int(i)).Where(), err)
+	return nil
+}
+
+// plan reads the bytes each entry replaces and makes the plan. It reads them twice: first to
+// size the plan, which is refused if it would take more than maxPlanMemory, then to fill it.
+func (pl *planner) plan() (*Plan, error) {
+	var size planSize
+	for _, i := range pl.order {
+		value := pl.entries.value(int(i))
+		old, err := pl.read(int(i), len(value))
+		if err != nil {
+			return nil, err
+		}
+		size.add(pl.at(int(i)), old, value)
+	}
+	if size.memory() > maxPlanMemory {
+		return nil, fmt.Errorf("these patches change %s in %s, and a plan of them takes %s, more than the %s a 32-bit mmhex allows: nothing written; split them into several patches, or use a 64-bit mmhex",
+			byteconv.Count(size.bytes, "byte"), byteconv.Count(size.runs, "run"), byteconv.FormatSize(size.memory()), byteconv.FormatSizeUnit(maxPlanMemory))
+	}
+	p := &Plan{
+		Patches:  pl.entries.Len(),
+		runs:     make([]run, 0, size.runs),
+		oldBytes: make([]byte, 0, size.bytes),
+		newBytes: make([]byte, 0, size.bytes),
+	}
+	for _, i := range pl.order {
+		value := pl.entries.value(int(i))
+		old, err := pl.read(int(i), len(value))
+		if err != nil {
+			return nil, err
 		}
 		if !bytes.Equal(old, value) {
-			plan.Changing++
+			p.Changing++
 		}
-		plan.add(at(i), old, value)
+		p.add(pl.at(int(i)), old, value)
 	}
-	return plan, nil
+	return p, nil
 }
 
 // place returns where the entry goes in a file of size bytes, once checkPlacement has passed.
@@ -179,7 +285,7 @@ func (r *record) place(size int64) int64 {
 // checkPlacement checks that entry i's offset, value and expectation lie inside a file of size
 // bytes.
 func checkPlacement(entries *Entries, i int, size int64) error {
-	r := entries.records.at(i)
+	r := entries.record(i)
 	var err error
 	if r.fromEnd && r.offset > size {
 		_, err = entries.At(i).Offset.Resolve(size)
@@ -203,8 +309,8 @@ func findOverlap(entries *Entries, order []int32, size int64) error {
 	if len(order) == 0 {
 		return nil
 	}
-	start := func(i int32) int64 { return entries.records.at(int(i)).place(size) }
-	end := func(i int32) int64 { return start(i) + int64(entries.records.at(int(i)).valueLen) }
+	start := func(i int32) int64 { return entries.record(int(i)).place(size) }
+	end := func(i int32) int64 { return start(i) + int64(entries.record(int(i)).valueLen) }
 	// An entry overlaps an earlier-starting one exactly when it starts before the furthest end
 	// reached so far.
 	furthest := order[0]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
@@ -112,11 +113,17 @@ func (e *Entry) parseFields(fields []string) error {
 // Bounds on what ParseScript reads, so that an endless or hostile input (/dev/zero, a stream of
 // lines) ends with an error instead of filling memory. A script of MaxScriptPatches undo lines of
 // 32 bytes each, as WriteUndo writes them, undoes 128 MiB of changes in about 620 MB.
+//
+// A 32-bit process reads at most half as much: the values of a script may take twice its size
+// (utf16le:TEXT), which a 4 GiB address space does not hold for a script of 1 GiB.
 const (
-	MaxScriptLine    = 1 << 20 // bytes in one line: a value of 512 KiB in hex
-	MaxScriptSize    = 1 << 30 // bytes in the whole script
-	MaxScriptPatches = 1 << 22 // lines holding a patch
+	MaxScriptLine    = 1 << 20             // bytes in one line: a value of 512 KiB in hex
+	MaxScriptSize    = 1 << (30 - on32Bit) // bytes in the whole script
+	MaxScriptPatches = 1 << 22             // lines holding a patch
 )
+
+// on32Bit is 1 on a 32-bit system and 0 elsewhere.
+const on32Bit = 1 - strconv.IntSize/64
 
 // ParseScript reads a patch script: one patch per line, OFFSET VALUE [expect=VALUE]; blank lines
 // and everything from a # that starts a word are ignored. Words are split at spaces and tabs;
@@ -194,8 +201,16 @@ func (l *Entries) appendScript(r io.Reader, name string, limits scriptLimits) er
 
 var (
 	errLineTooLong    = fmt.Errorf("line longer than %d MiB: is this a patch script? (write a long value as several lines)", MaxScriptLine>>20)
-	errScriptTooLarge = fmt.Errorf("script larger than %d GiB: is this a patch script? (split it into several)", MaxScriptSize>>30)
+	errScriptTooLarge = fmt.Errorf("script larger than %s: is this a patch script? (split it into several)", sizeText(MaxScriptSize))
 )
+
+// sizeText writes a bound of n bytes for a message: "1 GiB", "512 MiB".
+func sizeText(n int64) string {
+	if n%(1<<30) == 0 {
+		return fmt.Sprintf("%d GiB", n>>30)
+	}
+	return byteconv.FormatSizeUnit(n)
+}
 
 // sizeCapped reads r until left bytes are read, then fails with errScriptTooLarge if r holds more.
 type sizeCapped struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -254,7 +255,7 @@ func TestParseScriptBounds(t *testing.T) {
 		{"a long line", "0 00\n\n0 " + strings.Repeat("a", 15) + "\n", "p.txt:3: line longer than 1 MiB"},
 		{"a long last line", "0 00\n\n0 " + strings.Repeat("a", 15), "p.txt:3: line longer than 1 MiB"},
 		{"a long comment", "# " + strings.Repeat("c", 15) + "\n", "p.txt:1: line longer than 1 MiB"},
-		{"too large", atLimits + "\n", "p.txt: script larger than 1 GiB"},
+		{"too large", atLimits + "\n", "p.txt: script larger than " + map[int]string{32: "512 MiB", 64: "1 GiB"}[strconv.IntSize]},
 		{"too many patches", "0 00\n1 00\n# three\n2 00\n3 00\n", "p.txt:5: more than 3 patches in one script"},
 	}
 	for _, tt := range tests {

@@ -42,7 +42,7 @@ VALUE   hex bytes:  DEADBEEF  de:ad:be:ef  "de ad be ef"  0xde,0xad,0xbe,0xef
 
 A script (--script) holds one patch per line, OFFSET VALUE [expect=VALUE], with # comments;
 "double quotes" group words with spaces and take \" \\ \n \r \t \xNN escapes. A script holds
-at most 4194304 patches in 1 GiB, and a line at most 1 MiB.
+at most 4194304 patches in 1 GiB (512 MiB on a 32-bit system), and a line at most 1 MiB.
 A dump (--xxd) is a hex dump in xxd's layout ('mmhex dump' or 'xxd' output, edited): its hex
 column is the new content of the bytes it covers.
 
