@@ -86,10 +86,11 @@ func (p *Plan) Change(i int) Change {
 // Bytes returns how many bytes the plan changes.
 func (p *Plan) Bytes() int64 { return int64(len(p.newBytes)) }
 
-// add appends the runs where value differs from old, which lie at offset at.
+// add appends the runs where value differs from old, which lie at offset at. Bytes that begin
+// where the last run ends (the next entry's) extend it: the file sees one write.
 func (p *Plan) add(at int64, old, value []byte) {
 	eachDifference(old, value, func(i, j int) {
-		if n := len(p.runs); n == 0 || !continues(p.Change(n-1).end(), at+int64(i)) {
+		if n := len(p.runs); n == 0 || p.Change(n-1).end() != at+int64(i) {
 			p.runs = append(p.runs, run{offset: at + int64(i)})
 		}
 		p.oldBytes = append(p.oldBytes, old[i:j]...)
@@ -99,10 +100,6 @@ func (p *Plan) add(at int64, old, value []byte) {
 }
 
 func (c Change) end() int64 { return c.Offset + int64(len(c.New)) }
-
-// continues reports whether bytes that differ at offset from extend the run that ends at end
-// (the bytes of the next entry): the file then sees one write.
-func continues(end, from int64) bool { return end == from }
 
 // eachDifference calls fn with each stretch [i, j) where value differs from old.
 func eachDifference(old, value []byte, fn func(i, j int)) {
@@ -127,9 +124,10 @@ type planSize struct {
 	reach       int64 // where the last run ends
 }
 
+// add counts what Plan.add appends, joining runs as it does.
 func (s *planSize) add(at int64, old, value []byte) {
 	eachDifference(old, value, func(i, j int) {
-		if s.runs == 0 || !continues(s.reach, at+int64(i)) {
+		if s.runs == 0 || s.reach != at+int64(i) {
 			s.runs++
 		}
 		s.bytes += j - i
@@ -161,7 +159,7 @@ var maxPlanMemory = func() int64 {
 // entry is applied.
 func Prepare(r Reader, entries *Entries) (*Plan, error) {
 	pl := &planner{r: r, entries: entries, size: r.Size()}
-	if err := pl.place(); err != nil {
+	if err := pl.placeAndSort(); err != nil {
 		return nil, err
 	}
 	if err := findOverlap(entries, pl.order, pl.size); err != nil {
@@ -186,8 +184,8 @@ type planner struct {
 // at returns where entry i goes.
 func (pl *planner) at(i int) int64 { return pl.entries.record(i).place(pl.size) }
 
-// place checks that every entry lies inside the file and sorts them by offset.
-func (pl *planner) place() error {
+// placeAndSort checks that every entry lies inside the file and sorts them by offset.
+func (pl *planner) placeAndSort() error {
 	n := pl.entries.Len()
 	if n > math.MaxInt32 {
 		return fmt.Errorf("%d patches at once: split them into several", n)
