@@ -155,11 +155,17 @@ type scriptLimits struct {
 }
 
 func (l *Entries) appendScript(r io.Reader, name string, limits scriptLimits) error {
-	sc := bufio.NewScanner(&sizeCapped{r: r, left: limits.size})
+	capped := &sizeCapped{r: r, left: limits.size}
+	sc := bufio.NewScanner(capped)
 	sc.Buffer(make([]byte, min(64<<10, limits.line)), limits.line+len("\r\n"))
 	line, patches := 0, 0
 	var words []string
 	for sc.Scan() {
+		// A Scanner hands out what it holds when its reader fails: past the bound, that is the
+		// start of a line the bound cut, which would be reported as a mistake in that line.
+		if capped.exceeded {
+			return &ParseError{Where: name, Err: errScriptTooLarge}
+		}
 		line++
 		text := sc.Text()
 		if line == 1 {
@@ -214,8 +220,9 @@ func sizeText(n int64) string {
 
 // sizeCapped reads r until left bytes are read, then fails with errScriptTooLarge if r holds more.
 type sizeCapped struct {
-	r    io.Reader
-	left int64
+	r        io.Reader
+	left     int64
+	exceeded bool // r held more
 }
 
 func (c *sizeCapped) Read(p []byte) (int, error) {
@@ -224,6 +231,7 @@ func (c *sizeCapped) Read(p []byte) (int, error) {
 		if n, err := io.ReadAtLeast(c.r, one[:], 1); n == 0 {
 			return 0, err
 		}
+		c.exceeded = true
 		return 0, errScriptTooLarge
 	}
 	if int64(len(p)) > c.left {

@@ -256,6 +256,8 @@ func TestParseScriptBounds(t *testing.T) {
 		{"a long last line", "0 00\n\n0 " + strings.Repeat("a", 15), "p.txt:3: line longer than 1 MiB"},
 		{"a long comment", "# " + strings.Repeat("c", 15) + "\n", "p.txt:1: line longer than 1 MiB"},
 		{"too large", atLimits + "\n", "p.txt: script larger than " + map[int]string{32: "512 MiB", 64: "1 GiB"}[strconv.IntSize]},
+		// The bound cuts the last line to "1 ", which alone would read as a line with no VALUE.
+		{"too large inside a line", strings.Repeat("\n", 62) + "1 00\n", "p.txt: script larger than "},
 		{"too many patches", "0 00\n1 00\n# three\n2 00\n3 00\n", "p.txt:5: more than 3 patches in one script"},
 	}
 	for _, tt := range tests {
