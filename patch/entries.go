@@ -3,6 +3,7 @@ package patch
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // Entries is a list of patches held compactly: a script of millions of one-byte patches costs
@@ -83,6 +84,15 @@ func (l *Entries) Append(e Entry) {
 		fromEnd:   e.Offset.FromEnd,
 	})
 	l.n++
+}
+
+// memory returns the bytes the list takes.
+func (l *Entries) memory() int64 {
+	n := int64(cap(l.blocks)) * int64(unsafe.Sizeof(entryBlock{}))
+	for _, b := range l.blocks {
+		n += int64(cap(b.records))*int64(unsafe.Sizeof(record{})) + int64(cap(b.bytes))
+	}
+	return n
 }
 
 // keepsText reports whether e's offset text may appear in a message: Where names an entry of

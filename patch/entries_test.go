@@ -79,23 +79,24 @@ func TestPlanIsSizedBeforeItIsMade(t *testing.T) {
 	}
 }
 
-// TestPlanTooLargeIsRefused lowers the bound on a plan's memory below what a plan of four
+// TestPlanTooLargeIsRefused lowers the bound on planning memory below what a patch of four
 // one-byte runs takes, as a 32-bit process's bound is below what a script of hundreds of
 // millions of runs takes, and checks that Prepare refuses it and says why.
 func TestPlanTooLargeIsRefused(t *testing.T) {
 	file := memFile(make([]byte, 16))
-	entries, err := ParseArgs([]string{"0", "0100010001000100"})
+	args, err := ParseArgs([]string{"0", "0100010001000100"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(saved int64) { maxPlanMemory = saved }(maxPlanMemory)
-	maxPlanMemory = (&planSize{runs: 4, bytes: 4}).memory()
-	if _, err := Prepare(file, list(entries)); err != nil {
+	entries := list(args)
+	defer func(saved int64) { maxPlanningMemory = saved }(maxPlanningMemory)
+	maxPlanningMemory = (&planSize{runs: 4, bytes: 4}).memory() + entries.memory()
+	if _, err := Prepare(file, entries); err != nil {
 		t.Fatalf("a plan at the bound: %v", err)
 	}
-	maxPlanMemory--
-	_, err = Prepare(file, list(entries))
-	want := "these patches change 4 bytes in 4 runs, and a plan of them takes "
+	maxPlanningMemory--
+	_, err = Prepare(file, entries)
+	want := "these patches change 4 bytes in 4 runs: with their plan they take "
 	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "nothing written; split them into several patches, or use a 64-bit mmhex") {
 		t.Errorf("a plan past the bound: error %v, want one starting %q", err, want)
 	}

@@ -140,14 +140,15 @@ func (s *planSize) memory() int64 {
 	return int64(s.runs)*int64(unsafe.Sizeof(run{})) + 2*int64(s.bytes)
 }
 
-// maxPlanMemory bounds the memory a plan may take. A 32-bit process has 4 GiB of address space
-// for the entries, the plan and the garbage collector's headroom: a script of 256 MiB whose every
-// other byte differs from the file's makes a run of each, and planning its hundreds of millions
-// of runs would end in an out-of-memory crash instead of a refusal. A 64-bit system is bounded
-// by its memory alone. Tests lower it.
-var maxPlanMemory = func() int64 {
+// maxPlanningMemory bounds the memory that entries and their plan take together. A 32-bit
+// process has 4 GiB of address space for them, the mapping and the garbage collector's headroom
+// (the heap may grow to twice what it holds): a script whose every other byte differs from the
+// file's makes a run of each, and planning hundreds of millions of runs would end in an
+// out-of-memory crash instead of a refusal. A 64-bit system is bounded by its memory alone.
+// Tests lower it.
+var maxPlanningMemory = func() int64 {
 	if strconv.IntSize == 32 {
-		return 512 << 20
+		return 1 << 30
 	}
 	return math.MaxInt64
 }()
@@ -156,8 +157,11 @@ var maxPlanMemory = func() int64 {
 // writes. It fails, naming the first entry at fault, when an offset or range lies past the end
 // (patches never grow a file), when two entries touch the same byte, or when the bytes at an
 // entry differ from its Expect. Expectations are checked against the file as it is, before any
-// entry is applied.
+// entry is applied. A nil entries is an empty list.
 func Prepare(r Reader, entries *Entries) (*Plan, error) {
+	if entries == nil {
+		entries = new(Entries)
+	}
 	pl := &planner{r: r, entries: entries, size: r.Size()}
 	if err := pl.placeAndSort(); err != nil {
 		return nil, err
@@ -237,7 +241,8 @@ func (pl *planner) checkExpectations() error {
 }
 
 // plan reads the bytes each entry replaces and makes the plan. It reads them twice: first to
-// size the plan, which is refused if it would take more than maxPlanMemory, then to fill it.
+// size the plan, which is refused if with the entries it would take more than
+// maxPlanningMemory, then to fill it.
 func (pl *planner) plan() (*Plan, error) {
 	var size planSize
 	for _, i := range pl.order {
@@ -248,9 +253,9 @@ func (pl *planner) plan() (*Plan, error) {
 		}
 		size.add(pl.at(int(i)), old, value)
 	}
-	if size.memory() > maxPlanMemory {
-		return nil, fmt.Errorf("these patches change %s in %s, and a plan of them takes %s, more than the %s a 32-bit mmhex allows: nothing written; split them into several patches, or use a 64-bit mmhex",
-			byteconv.Count(size.bytes, "byte"), byteconv.Count(size.runs, "run"), byteconv.FormatSize(size.memory()), byteconv.FormatSizeUnit(maxPlanMemory))
+	if need := size.memory() + pl.entries.memory(); need > maxPlanningMemory {
+		return nil, fmt.Errorf("these patches change %s in %s: with their plan they take %s, more than the %s a 32-bit mmhex allows: nothing written; split them into several patches, or use a 64-bit mmhex",
+			byteconv.Count(size.bytes, "byte"), byteconv.Count(size.runs, "run"), byteconv.FormatSize(need), sizeText(maxPlanningMemory))
 	}
 	p := &Plan{
 		Patches:  pl.entries.Len(),
