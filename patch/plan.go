@@ -6,12 +6,16 @@ package patch
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
+	"strconv"
 	"syscall"
+	"unsafe"
 
 	"github.com/mmhex/mmhex/internal/byteconv"
 )
@@ -44,131 +48,61 @@ func (c Change) String() string {
 }
 
 // Plan is a set of patches checked against a file: every range lies inside it, no two patches
-// touch the same byte, and every expectation held when the plan was made.
+// touch the same byte, and every expectation held when the plan was made. Its changes are the
+// runs of bytes that differ from what the file holds, in offset order: Runs counts them, Change
+// returns one.
 type Plan struct {
-	// Changes are the runs of bytes that differ from what the file holds, in offset order.
-	Changes []Change
+	runs []run
+	// oldBytes and newBytes hold the runs' bytes end to end, so that a plan of a million one-byte
+	// runs is three arrays rather than two million small allocations.
+	oldBytes, newBytes []byte
 	// Patches is the number of entries the plan was made from.
 	Patches int
 	// Changing is the number of those entries that change at least one byte.
 	Changing int
 }
 
+// run is one change of a Plan: it starts at offset in the file, and its bytes are those of
+// oldBytes and newBytes from the previous run's end to its own end.
+type run struct {
+	offset int64
+	end    int
+}
+
+// Runs returns the number of changes in the plan.
+func (p *Plan) Runs() int { return len(p.runs) }
+
+// Change returns change i, in offset order. Its bytes share the plan's memory: they must not be
+// changed.
+func (p *Plan) Change(i int) Change {
+	start := 0
+	if i > 0 {
+		start = p.runs[i-1].end
+	}
+	r := p.runs[i]
+	return Change{Offset: r.offset, Old: p.oldBytes[start:r.end:r.end], New: p.newBytes[start:r.end:r.end]}
+}
+
 // Bytes returns how many bytes the plan changes.
-func (p *Plan) Bytes() int64 {
-	var n int64
-	for _, c := range p.Changes {
-		n += int64(len(c.New))
-	}
-	return n
+func (p *Plan) Bytes() int64 { return int64(len(p.newBytes)) }
+
+// add appends the runs where value differs from old, which lie at offset at. Bytes that begin
+// where the last run ends (the next entry's) extend it: the file sees one write.
+func (p *Plan) add(at int64, old, value []byte) {
+	eachDifference(old, value, func(i, j int) {
+		if n := len(p.runs); n == 0 || p.Change(n-1).end() != at+int64(i) {
+			p.runs = append(p.runs, run{offset: at + int64(i)})
+		}
+		p.oldBytes = append(p.oldBytes, old[i:j]...)
+		p.newBytes = append(p.newBytes, value[i:j]...)
+		p.runs[len(p.runs)-1].end = len(p.newBytes)
+	})
 }
 
-// placed is an entry with its offset resolved.
-type placed struct {
-	Entry
-	at int64
-}
+func (c Change) end() int64 { return c.Offset + int64(len(c.New)) }
 
-func (p placed) end() int64 { return p.at + int64(len(p.Value)) }
-
-// Prepare checks entries against r and returns the plan that applies them. It reads but never
-// writes. It fails, naming the first entry at fault, when an offset or range lies past the end
-// (patches never grow a file), when two entries touch the same byte, or when the bytes at an
-// entry differ from its Expect. Expectations are checked against the file as it is, before any
-// entry is applied.
-func Prepare(r Reader, entries []Entry) (*Plan, error) {
-	size := r.Size()
-	list := make([]placed, len(entries))
-	for i, e := range entries {
-		at, err := e.Offset.Resolve(size)
-		if err != nil {
-			err = fmt.Errorf("offset %w", err)
-		} else {
-			err = checkRange(at, len(e.Value), size, "the value")
-		}
-		if err == nil && e.Expect != nil {
-			err = checkRange(at, len(e.Expect), size, "expect=")
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Where(), err)
-		}
-		list[i] = placed{Entry: e, at: at}
-	}
-	order := make([]int, len(list))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmpInt64(list[a].at, list[b].at) })
-	if err := findOverlap(list, order); err != nil {
-		return nil, err
-	}
-	for _, e := range list {
-		if e.Expect == nil {
-			continue
-		}
-		found := make([]byte, len(e.Expect))
-		if err := readFull(r, found, e.at); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Where(), err)
-		}
-		if !bytes.Equal(found, e.Expect) {
-			return nil, fmt.Errorf("%s: %s: nothing written", e.Where(), mismatch(e.at, e.Expect, found))
-		}
-	}
-	var runs []Change
-	changing := 0
-	for _, i := range order {
-		e := list[i]
-		old := make([]byte, len(e.Value))
-		if err := readFull(r, old, e.at); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Where(), err)
-		}
-		if !bytes.Equal(old, e.Value) {
-			changing++
-		}
-		runs = appendRuns(runs, e.at, old, e.Value)
-	}
-	return &Plan{Changes: joinRuns(runs), Patches: len(entries), Changing: changing}, nil
-}
-
-// findOverlap returns an error naming two entries that touch the same byte, if any. order
-// lists the entries by offset; the later of the two in the user's order is named first.
-func findOverlap(list []placed, order []int) error {
-	if len(order) == 0 {
-		return nil
-	}
-	// An entry overlaps an earlier-starting one exactly when it starts before the furthest end
-	// reached so far.
-	furthest := order[0]
-	for _, k := range order[1:] {
-		if list[k].at < list[furthest].end() {
-			a, b := list[furthest], list[k]
-			if k < furthest {
-				a, b = b, a
-			}
-			return fmt.Errorf("%s: bytes %s overlap bytes %s of %s: write each byte once",
-				b.Where(), span(b.at, b.end()), span(a.at, a.end()), a.Where())
-		}
-		if list[k].end() > list[furthest].end() {
-			furthest = k
-		}
-	}
-	return nil
-}
-
-func span(from, to int64) string { return fmt.Sprintf("0x%x..0x%x", from, to-1) }
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// appendRuns appends the runs where value differs from old, which lie at offset at.
-func appendRuns(runs []Change, at int64, old, value []byte) []Change {
+// eachDifference calls fn with each stretch [i, j) where value differs from old.
+func eachDifference(old, value []byte, fn func(i, j int)) {
 	for i := 0; i < len(value); {
 		if old[i] == value[i] {
 			i++
@@ -178,33 +112,228 @@ func appendRuns(runs []Change, at int64, old, value []byte) []Change {
 		for j < len(value) && old[j] != value[j] {
 			j++
 		}
-		runs = append(runs, Change{Offset: at + int64(i), Old: old[i:j], New: value[i:j]})
+		fn(i, j)
 		i = j
 	}
-	return runs
 }
 
-// joinRuns joins runs that follow each other without a gap (from adjacent entries) into one.
-func joinRuns(runs []Change) []Change {
-	var joined []Change
-	for i := 0; i < len(runs); {
-		j, n := i+1, len(runs[i].New)
-		for j < len(runs) && runs[j].Offset == runs[j-1].Offset+int64(len(runs[j-1].New)) {
-			n += len(runs[j].New)
-			j++
-		}
-		c := runs[i]
-		if j > i+1 {
-			c.Old, c.New = make([]byte, 0, n), make([]byte, 0, n)
-			for _, r := range runs[i:j] {
-				c.Old, c.New = append(c.Old, r.Old...), append(c.New, r.New...)
-			}
-		}
-		joined = append(joined, c)
-		i = j
-	}
-	return joined
+// planSize is what a plan holds, counted before the plan is made: its arrays are then made once
+// at their size, and a plan too large for the process is refused rather than ending in a crash.
+type planSize struct {
+	runs, bytes int
+	reach       int64 // where the last run ends
 }
+
+// add counts what Plan.add appends, joining runs as it does.
+func (s *planSize) add(at int64, old, value []byte) {
+	eachDifference(old, value, func(i, j int) {
+		if s.runs == 0 || s.reach != at+int64(i) {
+			s.runs++
+		}
+		s.bytes += j - i
+		s.reach = at + int64(j)
+	})
+}
+
+// memory returns the bytes a plan of this size takes.
+func (s *planSize) memory() int64 {
+	return int64(s.runs)*int64(unsafe.Sizeof(run{})) + 2*int64(s.bytes)
+}
+
+// maxPlanningMemory bounds the memory that entries and their plan take together. A 32-bit
+// process has 4 GiB of address space for them, the mapping and the garbage collector's headroom
+// (the heap may grow to twice what it holds): a script whose every other byte differs from the
+// file's makes a run of each, and planning hundreds of millions of runs would end in an
+// out-of-memory crash instead of a refusal. A 64-bit system is bounded by its memory alone.
+// Tests lower it.
+var maxPlanningMemory = func() int64 {
+	if strconv.IntSize == 32 {
+		return 1 << 30
+	}
+	return math.MaxInt64
+}()
+
+// Prepare checks entries against r and returns the plan that applies them. It reads but never
+// writes. It fails, naming the first entry at fault, when an offset or range lies past the end
+// (patches never grow a file), when two entries touch the same byte, or when the bytes at an
+// entry differ from its Expect. Expectations are checked against the file as it is, before any
+// entry is applied. A nil entries is an empty list.
+func Prepare(r Reader, entries *Entries) (*Plan, error) {
+	if entries == nil {
+		entries = new(Entries)
+	}
+	pl := &planner{r: r, entries: entries, size: r.Size()}
+	if err := pl.placeAndSort(); err != nil {
+		return nil, err
+	}
+	if err := findOverlap(entries, pl.order, pl.size); err != nil {
+		return nil, err
+	}
+	if err := pl.checkExpectations(); err != nil {
+		return nil, err
+	}
+	return pl.plan()
+}
+
+// planner makes a Plan: it reads the file through one buffer, and visits the entries in the
+// order of their offsets.
+type planner struct {
+	r       Reader
+	entries *Entries
+	size    int64
+	order   []int32 // entries by offset, as int32: four bytes an entry where an int takes eight
+	buf     []byte  // as long as the longest value or expectation
+}
+
+// at returns where entry i goes.
+func (pl *planner) at(i int) int64 { return pl.entries.record(i).place(pl.size) }
+
+// placeAndSort checks that every entry lies inside the file and sorts them by offset.
+func (pl *planner) placeAndSort() error {
+	n := pl.entries.Len()
+	if n > math.MaxInt32 {
+		return fmt.Errorf("%d patches at once: split them into several", n)
+	}
+	longest := 0
+	for i := range n {
+		if err := checkPlacement(pl.entries, i, pl.size); err != nil {
+			return err
+		}
+		longest = max(longest, len(pl.entries.value(i)), len(pl.entries.expect(i)))
+	}
+	pl.buf = make([]byte, longest)
+	pl.order = make([]int32, n)
+	for i := range pl.order {
+		pl.order[i] = int32(i)
+	}
+	byOffset := func(a, b int32) int { return cmp.Compare(pl.at(int(a)), pl.at(int(b))) }
+	if !slices.IsSortedFunc(pl.order, byOffset) {
+		slices.SortStableFunc(pl.order, byOffset)
+	}
+	return nil
+}
+
+// read returns the n bytes of the file at entry i's offset, in pl's buffer.
+func (pl *planner) read(i, n int) ([]byte, error) {
+	found := pl.buf[:n]
+	if err := readFull(pl.r, found, pl.at(i)); err != nil {
+		return nil, fmt.Errorf("%s: %w", pl.entries.At(i).Where(), err)
+	}
+	return found, nil
+}
+
+// checkExpectations checks every expect= against the file, in the user's order.
+func (pl *planner) checkExpectations() error {
+	for i := range pl.entries.Len() {
+		expect := pl.entries.expect(i)
+		if expect == nil {
+			continue
+		}
+		found, err := pl.read(i, len(expect))
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(found, expect) {
+			return fmt.Errorf("%s: %s: nothing written", pl.entries.At(i).Where(), mismatch(pl.at(i), expect, found))
+		}
+	}
+	return nil
+}
+
+// plan reads the bytes each entry replaces and makes the plan. It reads them twice: first to
+// size the plan, which is refused if with the entries it would take more than
+// maxPlanningMemory, then to fill it.
+func (pl *planner) plan() (*Plan, error) {
+	var size planSize
+	for _, i := range pl.order {
+		value := pl.entries.value(int(i))
+		old, err := pl.read(int(i), len(value))
+		if err != nil {
+			return nil, err
+		}
+		size.add(pl.at(int(i)), old, value)
+	}
+	if need := size.memory() + pl.entries.memory(); need > maxPlanningMemory {
+		return nil, fmt.Errorf("these patches change %s in %s: with their plan they take %s, more than the %s a 32-bit mmhex allows: nothing written; split them into several patches, or use a 64-bit mmhex",
+			byteconv.Count(size.bytes, "byte"), byteconv.Count(size.runs, "run"), byteconv.FormatSize(need), sizeText(maxPlanningMemory))
+	}
+	p := &Plan{
+		Patches:  pl.entries.Len(),
+		runs:     make([]run, 0, size.runs),
+		oldBytes: make([]byte, 0, size.bytes),
+		newBytes: make([]byte, 0, size.bytes),
+	}
+	for _, i := range pl.order {
+		value := pl.entries.value(int(i))
+		old, err := pl.read(int(i), len(value))
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(old, value) {
+			p.Changing++
+		}
+		p.add(pl.at(int(i)), old, value)
+	}
+	return p, nil
+}
+
+// place returns where the entry goes in a file of size bytes, once checkPlacement has passed.
+func (r *record) place(size int64) int64 {
+	if r.fromEnd {
+		return size - r.offset
+	}
+	return r.offset
+}
+
+// checkPlacement checks that entry i's offset, value and expectation lie inside a file of size
+// bytes.
+func checkPlacement(entries *Entries, i int, size int64) error {
+	r := entries.record(i)
+	var err error
+	if r.fromEnd && r.offset > size {
+		_, err = entries.At(i).Offset.Resolve(size)
+		err = fmt.Errorf("offset %w", err)
+	} else {
+		at := r.place(size)
+		err = checkRange(at, int(r.valueLen), size, "the value")
+		if err == nil && r.expectLen > 0 {
+			err = checkRange(at, int(r.expectLen), size, "expect=")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", entries.At(i).Where(), err)
+	}
+	return nil
+}
+
+// findOverlap returns an error naming two entries that touch the same byte, if any. order
+// lists the entries by offset; the later of the two in the user's order is named first.
+func findOverlap(entries *Entries, order []int32, size int64) error {
+	if len(order) == 0 {
+		return nil
+	}
+	start := func(i int32) int64 { return entries.record(int(i)).place(size) }
+	end := func(i int32) int64 { return start(i) + int64(entries.record(int(i)).valueLen) }
+	// An entry overlaps an earlier-starting one exactly when it starts before the furthest end
+	// reached so far.
+	furthest := order[0]
+	for _, k := range order[1:] {
+		if start(k) < end(furthest) {
+			a, b := furthest, k
+			if k < furthest {
+				a, b = b, a
+			}
+			return fmt.Errorf("%s: bytes %s overlap bytes %s of %s: write each byte once",
+				entries.At(int(b)).Where(), span(start(b), end(b)), span(start(a), end(a)), entries.At(int(a)).Where())
+		}
+		if end(k) > end(furthest) {
+			furthest = k
+		}
+	}
+	return nil
+}
+
+func span(from, to int64) string { return fmt.Sprintf("0x%x..0x%x", from, to-1) }
 
 func checkRange(at int64, n int, size int64, what string) error {
 	if at > size || int64(n) > size-at {
@@ -267,7 +396,8 @@ const applyChunk = 1 << 20
 // arrives on stop before the last write, it likewise puts back what it wrote and returns an
 // *InterruptedError; a nil stop never stops it. It does not flush.
 func (p *Plan) Apply(t Target, stop <-chan os.Signal) error {
-	for k, c := range p.Changes {
+	for k := range p.Runs() {
+		c := p.Change(k)
 		for i := 0; i < len(c.New); i += applyChunk {
 			select {
 			case sig := <-stop:
@@ -275,7 +405,7 @@ func (p *Plan) Apply(t Target, stop <-chan os.Signal) error {
 				if i > 0 {
 					touched++
 				}
-				return &InterruptedError{Signal: sig, Written: touched, Total: len(p.Changes), RestoreErr: p.restore(t, touched, -1)}
+				return &InterruptedError{Signal: sig, Written: touched, Total: p.Runs(), RestoreErr: p.restore(t, touched, -1)}
 			default:
 			}
 			j := min(i+applyChunk, len(c.New))
@@ -291,7 +421,8 @@ func (p *Plan) Apply(t Target, stop <-chan os.Signal) error {
 // one from the change at failed, whose write failed already and may not have changed anything.
 func (p *Plan) restore(t Target, n int, failed int64) error {
 	var first error
-	for _, c := range p.Changes[:n] {
+	for k := range n {
+		c := p.Change(k)
 		if _, err := t.WriteAt(c.Old, c.Offset); err != nil && c.Offset != failed && first == nil {
 			first = err
 		}
@@ -334,9 +465,9 @@ func SignalName(sig os.Signal) string {
 // Flush makes the changed bytes durable: one Flush over the span the changes cover, since the
 // system writes back only the pages that changed.
 func (p *Plan) Flush(t Target) error {
-	if len(p.Changes) == 0 {
+	if p.Runs() == 0 {
 		return nil
 	}
-	first, last := p.Changes[0], p.Changes[len(p.Changes)-1]
-	return t.Flush(first.Offset, last.Offset+int64(len(last.New))-first.Offset)
+	first, last := p.Change(0), p.Change(p.Runs()-1)
+	return t.Flush(first.Offset, last.end()-first.Offset)
 }

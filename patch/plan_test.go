@@ -52,7 +52,7 @@ func openMapping(t *testing.T, path string, mode mmap.Mode) *mmap.Mapping {
 }
 
 // patchFile applies entries to the file at path through a mapping, as mmhex patch does.
-func patchFile(t *testing.T, path string, entries []patch.Entry) (*patch.Plan, error) {
+func patchFile(t *testing.T, path string, entries *patch.Entries) (*patch.Plan, error) {
 	t.Helper()
 	m := openMapping(t, path, mmap.ReadWrite)
 	plan, err := patch.Prepare(m, entries)
@@ -68,13 +68,22 @@ func patchFile(t *testing.T, path string, entries []patch.Entry) (*patch.Plan, e
 	return plan, m.Close()
 }
 
-func mustArgs(t *testing.T, args ...string) []patch.Entry {
+func mustArgs(t *testing.T, args ...string) *patch.Entries {
 	t.Helper()
 	entries, err := patch.ParseArgs(args)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return entries
+	return list(entries...)
+}
+
+// list returns the entries as an Entries list.
+func list(entries ...patch.Entry) *patch.Entries {
+	var l patch.Entries
+	for _, e := range entries {
+		l.Append(e)
+	}
+	return &l
 }
 
 func readFile(t *testing.T, path string) []byte {
@@ -150,8 +159,8 @@ func TestClassicExample(t *testing.T) {
 		t.Errorf("file = % x, want % x", got, want)
 	}
 	var lines []string
-	for _, c := range plan.Changes {
-		lines = append(lines, c.String())
+	for i := range plan.Runs() {
+		lines = append(lines, plan.Change(i).String())
 	}
 	wantLines := []string{"0x00000000: 00 00 -> e7 03", "0x00000004: 00 00 -> 9a 02", "0x00000010: 00 00 -> e7 03"}
 	if strings.Join(lines, "\n") != strings.Join(wantLines, "\n") {
@@ -228,7 +237,7 @@ func TestZeroLengthFile(t *testing.T) {
 		t.Errorf("patching an empty file: error %v, want one saying the value runs past the end", err)
 	}
 	plan, err := patchFile(t, path, nil)
-	if err != nil || len(plan.Changes) != 0 {
+	if err != nil || plan.Runs() != 0 {
 		t.Errorf("no patches on an empty file: plan %+v, error %v; want an empty plan", plan, err)
 	}
 	if got := readFile(t, path); len(got) != 0 {
@@ -255,7 +264,7 @@ func TestOnlyDifferingBytesAreWritten(t *testing.T) {
 	if got, want := plan.Bytes(), int64(4); got != want {
 		t.Errorf("Bytes() = %d, want %d", got, want)
 	}
-	if got, want := fmt.Sprint(plan.Changes[1]), "0x00000003: 00 01 02 -> ef aa bb"; got != want {
+	if got, want := fmt.Sprint(plan.Change(1)), "0x00000003: 00 01 02 -> ef aa bb"; got != want {
 		t.Errorf("second change %q, want %q", got, want)
 	}
 }
@@ -393,7 +402,7 @@ func TestUndoScriptRestoresExactly(t *testing.T) {
 				t.Fatal(err)
 			}
 			m.Close()
-			if bytes.Equal(readFile(t, path), original) && len(plan.Changes) > 0 {
+			if bytes.Equal(readFile(t, path), original) && plan.Runs() > 0 {
 				t.Fatal("the patch changed nothing")
 			}
 			undo := parseScriptFile(t, undoPath)
@@ -403,7 +412,7 @@ func TestUndoScriptRestoresExactly(t *testing.T) {
 			if got := readFile(t, path); !bytes.Equal(got, original) {
 				t.Errorf("after undo the file differs from the original")
 			}
-			if len(plan.Changes) > 0 {
+			if plan.Runs() > 0 {
 				if _, err := patchFile(t, path, undo); err == nil || !strings.Contains(err.Error(), "nothing written") {
 					t.Errorf("undo run twice: error %v, want an expect= mismatch", err)
 				}
@@ -413,23 +422,23 @@ func TestUndoScriptRestoresExactly(t *testing.T) {
 }
 
 // randomPatches returns non-overlapping patches of random hex values within size bytes.
-func randomPatches(seed uint64, size int) []patch.Entry {
+func randomPatches(seed uint64, size int) *patch.Entries {
 	r := rand.New(rand.NewPCG(seed, 7))
-	var entries []patch.Entry
+	var entries patch.Entries
 	for at := r.IntN(8); at < size-1; at += 1 + r.IntN(40) {
 		n := 1 + r.IntN(min(70, size-at))
 		value := randomBytes(seed*1000+uint64(at), n)
-		entries = append(entries, patch.Entry{
+		entries.Append(patch.Entry{
 			Offset: patch.Offset{N: int64(at), Text: fmt.Sprint(at)},
 			Value:  value,
-			Origin: patch.Origin{Line: len(entries) + 1},
+			Origin: patch.Origin{Line: entries.Len() + 1},
 		})
 		at += n
 	}
-	return entries
+	return &entries
 }
 
-func parseScriptFile(t *testing.T, path string) []patch.Entry {
+func parseScriptFile(t *testing.T, path string) *patch.Entries {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -536,8 +545,8 @@ func TestUndoScriptQuotesNames(t *testing.T) {
 		if err != nil {
 			t.Fatalf("target %q: %v\n%s", target, err, script)
 		}
-		if len(entries) != 1 || entries[0].Offset.N != 0x20 {
-			t.Errorf("target %q: the undo script holds %d entries, want only the one at 0x20:\n%s", target, len(entries), script)
+		if entries.Len() != 1 || entries.At(0).Offset.N != 0x20 {
+			t.Errorf("target %q: the undo script holds %d entries, want only the one at 0x20:\n%s", target, entries.Len(), script)
 		}
 		if lines := strings.Count(script, "\n"); lines != 3 {
 			t.Errorf("target %q: the undo script has %d lines, want 3:\n%s", target, lines, script)
@@ -577,8 +586,11 @@ func FuzzUndoScriptNames(f *testing.F) {
 		}
 		script := b.String()
 		entries, err := patch.ParseScript(&b, "undo")
-		if err != nil || len(entries) != 1 || entries[0].Offset.N != 0x20 {
-			t.Fatalf("undo script parses to %d entries, error %v; want the one at 0x20:\n%s", len(entries), err, script)
+		if err != nil {
+			t.Fatalf("undo script: %v\n%s", err, script)
+		}
+		if entries.Len() != 1 || entries.At(0).Offset.N != 0x20 {
+			t.Fatalf("undo script parses to %d entries; want the one at 0x20:\n%s", entries.Len(), script)
 		}
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -64,18 +66,20 @@ func TestParseScript(t *testing.T) {
 		"48 'str:single \\n quoted'\n" +
 		"64 \"str:esc \\\" \\\\ \\n\\r\\t\\x00\\xff\"\n" +
 		"80 u16be:0xbeef expect=u16be:0" // no newline at the end
-	got, err := ParseScript(strings.NewReader(script), "p.txt")
+	list, err := ParseScript(strings.NewReader(script), "p.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := entrySlice(list)
+	// A script's entries are named by their line: only an end-N offset keeps its text.
 	want := []Entry{
-		{Offset: Offset{N: 16, Text: "0x10"}, Value: []byte{0xde, 0xad, 0xbe, 0xef}, Origin: Origin{"p.txt", 2}},
+		{Offset: Offset{N: 16}, Value: []byte{0xde, 0xad, 0xbe, 0xef}, Origin: Origin{"p.txt", 2}},
 		{Offset: Offset{N: 2, FromEnd: true, Text: "end-2"}, Value: []byte{0xbe, 0xef}, Expect: []byte{0, 0}, Origin: Origin{"p.txt", 5}},
-		{Offset: Offset{N: 32, Text: "32"}, Value: []byte("two words"), Origin: Origin{"p.txt", 6}},
-		{Offset: Offset{N: 40, Text: "40"}, Value: []byte("a#b"), Origin: Origin{"p.txt", 7}},
-		{Offset: Offset{N: 48, Text: "48"}, Value: []byte(`single \n quoted`), Origin: Origin{"p.txt", 8}},
-		{Offset: Offset{N: 64, Text: "64"}, Value: []byte("esc \" \\ \n\r\t\x00\xff"), Origin: Origin{"p.txt", 9}},
-		{Offset: Offset{N: 80, Text: "80"}, Value: []byte{0xbe, 0xef}, Expect: []byte{0, 0}, Origin: Origin{"p.txt", 10}},
+		{Offset: Offset{N: 32}, Value: []byte("two words"), Origin: Origin{"p.txt", 6}},
+		{Offset: Offset{N: 40}, Value: []byte("a#b"), Origin: Origin{"p.txt", 7}},
+		{Offset: Offset{N: 48}, Value: []byte(`single \n quoted`), Origin: Origin{"p.txt", 8}},
+		{Offset: Offset{N: 64}, Value: []byte("esc \" \\ \n\r\t\x00\xff"), Origin: Origin{"p.txt", 9}},
+		{Offset: Offset{N: 80}, Value: []byte{0xbe, 0xef}, Expect: []byte{0, 0}, Origin: Origin{"p.txt", 10}},
 	}
 	if !sameEntries(got, want) {
 		t.Errorf("ParseScript =\n%+v\nwant\n%+v", got, want)
@@ -124,9 +128,18 @@ func TestParseScriptLongLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || len(got[0].Value) != 200_000 {
-		t.Fatalf("got %d entries, want 1 of 200000 bytes", len(got))
+	if got.Len() != 1 || len(got.At(0).Value) != 200_000 {
+		t.Fatalf("got %d entries, want 1 of 200000 bytes", got.Len())
 	}
+}
+
+// entrySlice returns the entries of l, for comparisons.
+func entrySlice(l *Entries) []Entry {
+	var entries []Entry
+	for i := range l.Len() {
+		entries = append(entries, l.At(i))
+	}
+	return entries
 }
 
 func sameEntries(a, b []Entry) bool {
@@ -164,7 +177,7 @@ func FuzzParseScript(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, script string) {
-		entries, err := ParseScript(strings.NewReader(script), "fuzz")
+		list, err := ParseScript(strings.NewReader(script), "fuzz")
 		if err != nil {
 			var perr *ParseError
 			if !errors.As(err, &perr) || !strings.HasPrefix(err.Error(), "fuzz:") {
@@ -172,6 +185,7 @@ func FuzzParseScript(f *testing.F) {
 			}
 			return
 		}
+		entries := entrySlice(list)
 		var canonical strings.Builder
 		for _, e := range entries {
 			if len(e.Value) == 0 || (e.Expect != nil && len(e.Expect) == 0) {
@@ -188,10 +202,11 @@ func FuzzParseScript(f *testing.F) {
 			}
 			canonical.WriteString("\n")
 		}
-		again, err := ParseScript(strings.NewReader(canonical.String()), "fuzz")
+		parsed, err := ParseScript(strings.NewReader(canonical.String()), "fuzz")
 		if err != nil {
 			t.Fatalf("canonical script %q: %v", canonical.String(), err)
 		}
+		again := entrySlice(parsed)
 		if len(again) != len(entries) {
 			t.Fatalf("canonical script has %d entries, want %d", len(again), len(entries))
 		}
@@ -240,15 +255,18 @@ func TestParseScriptBounds(t *testing.T) {
 		{"a long line", "0 00\n\n0 " + strings.Repeat("a", 15) + "\n", "p.txt:3: line longer than 1 MiB"},
 		{"a long last line", "0 00\n\n0 " + strings.Repeat("a", 15), "p.txt:3: line longer than 1 MiB"},
 		{"a long comment", "# " + strings.Repeat("c", 15) + "\n", "p.txt:1: line longer than 1 MiB"},
-		{"too large", atLimits + "\n", "p.txt: script larger than 1 GiB"},
+		{"too large", atLimits + "\n", "p.txt: script larger than " + map[int]string{32: "512 MiB", 64: "1 GiB"}[strconv.IntSize]},
+		// The bound cuts the last line to "1 ", which alone would read as a line with no VALUE.
+		{"too large inside a line", strings.Repeat("\n", 62) + "1 00\n", "p.txt: script larger than "},
 		{"too many patches", "0 00\n1 00\n# three\n2 00\n3 00\n", "p.txt:5: more than 3 patches in one script"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			entries, err := parseScript(strings.NewReader(tt.script), "p.txt", limits)
+			var entries Entries
+			err := entries.appendScript(strings.NewReader(tt.script), "p.txt", limits)
 			if tt.want == "" {
-				if err != nil || len(entries) != 3 {
-					t.Errorf("got %d entries, error %v; want 3 entries", len(entries), err)
+				if err != nil || entries.Len() != 3 {
+					t.Errorf("got %d entries, error %v; want 3 entries", entries.Len(), err)
 				}
 				return
 			}
@@ -258,4 +276,22 @@ func TestParseScriptBounds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSplitWords checks that a line without quotes splits the same by the quick path as by the
+// one that decodes quotes.
+func FuzzSplitWords(f *testing.F) {
+	for _, seed := range []string{"", "0x10 deadbeef", " \t0 00 expect=00 # c", "a#b #c", "#", "0\v1\r 2\x00", "end-2\t\tbe:ef"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if strings.ContainsAny(line, `'"`) {
+			return
+		}
+		quick := plainWords(nil, line)
+		decoded, err := quotedWords(nil, line)
+		if err != nil || !slices.Equal(quick, decoded) {
+			t.Fatalf("line %q: quick path %q, the other %q (%v)", line, quick, decoded, err)
+		}
+	})
 }

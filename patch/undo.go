@@ -27,16 +27,17 @@ const undoLineBytes = 32
 func (p *Plan) WriteUndo(w io.Writer, target []string, path string) error {
 	bw := bufio.NewWriter(w)
 	runs := "runs"
-	if len(p.Changes) == 1 {
+	if p.Runs() == 1 {
 		runs = "run"
 	}
-	fmt.Fprintf(bw, "# mmhex undo script: puts back %s in %d %s.\n", byteconv.FormatSize(p.Bytes()), len(p.Changes), runs)
+	fmt.Fprintf(bw, "# mmhex undo script: puts back %s in %d %s.\n", byteconv.FormatSize(p.Bytes()), p.Runs(), runs)
 	fmt.Fprint(bw, "# Revert with: mmhex patch")
 	for _, arg := range slices.Concat(target, []string{"--script", path}) {
 		fmt.Fprint(bw, " ", shellQuote(arg))
 	}
 	fmt.Fprintln(bw)
-	for _, c := range p.Changes {
+	for k := range p.Runs() {
+		c := p.Change(k)
 		for i := 0; i < len(c.New); i += undoLineBytes {
 			j := min(i+undoLineBytes, len(c.New))
 			fmt.Fprintf(bw, "0x%08x %s expect=%s\n", c.Offset+int64(i), hex.EncodeToString(c.Old[i:j]), hex.EncodeToString(c.New[i:j]))

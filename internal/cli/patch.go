@@ -42,7 +42,7 @@ VALUE   hex bytes:  DEADBEEF  de:ad:be:ef  "de ad be ef"  0xde,0xad,0xbe,0xef
 
 A script (--script) holds one patch per line, OFFSET VALUE [expect=VALUE], with # comments;
 "double quotes" group words with spaces and take \" \\ \n \r \t \xNN escapes. A script holds
-at most 4194304 patches in 1 GiB, and a line at most 1 MiB.
+at most 4194304 patches in 1 GiB (512 MiB on a 32-bit system), and a line at most 1 MiB.
 A dump (--xxd) is a hex dump in xxd's layout ('mmhex dump' or 'xxd' output, edited): its hex
 column is the new content of the bytes it covers.
 
@@ -143,49 +143,40 @@ func parsePatchFlags(args []string, io stdio) (*patchOptions, error) {
 
 // entries gathers the patches from the operands, --expect, the script and the dump, and checks
 // that the undo file is not the target.
-func (o *patchOptions) entries(stdin io.Reader) ([]patch.Entry, error) {
-	entries, err := patch.ParseArgs(o.operands)
+func (o *patchOptions) entries(stdin io.Reader) (*patch.Entries, error) {
+	args, err := patch.ParseArgs(o.operands)
 	if err != nil {
 		return nil, usageErrorf("%w", err)
 	}
 	if o.expect != nil {
-		if len(entries) != 1 || o.scriptPath != "" || o.dumpPath != "" {
+		if len(args) != 1 || o.scriptPath != "" || o.dumpPath != "" {
 			return nil, usageErrorf("--expect checks a single OFFSET VALUE patch; for several, write OFFSET VALUE expect=HEX for each")
 		}
-		if entries[0].Expect != nil {
+		if args[0].Expect != nil {
 			return nil, usageErrorf("patch 1 has both --expect and expect=: give one")
 		}
-		if entries[0].Expect, err = patch.ParseValue(*o.expect); err != nil {
+		if args[0].Expect, err = patch.ParseValue(*o.expect); err != nil {
 			return nil, usageErrorf("--expect: %w", err)
 		}
 	}
+	entries := new(patch.Entries)
+	for _, e := range args {
+		entries.Append(e)
+	}
 	if o.scriptPath != "" {
-		more, err := readScript(o.scriptPath, stdin)
-		if err != nil {
+		if err := readScript(o.scriptPath, stdin, entries); err != nil {
 			return nil, err
 		}
-		entries = appendEntries(entries, more)
 	}
 	if o.dumpPath != "" {
-		more, err := readDump(o.dumpPath, stdin)
-		if err != nil {
+		if err := readDump(o.dumpPath, stdin, entries); err != nil {
 			return nil, err
 		}
-		entries = appendEntries(entries, more)
 	}
-	if len(entries) == 0 && o.scriptPath == "" && o.dumpPath == "" {
+	if entries.Len() == 0 && o.scriptPath == "" && o.dumpPath == "" {
 		return nil, usageErrorf("nothing to patch: give OFFSET VALUE pairs, --script SCRIPT or --xxd DUMP (see 'mmhex patch --help')")
 	}
 	return entries, o.checkUndoPath()
-}
-
-// appendEntries appends more to entries, without a copy of a script's millions of entries when
-// there is nothing to append them to.
-func appendEntries(entries, more []patch.Entry) []patch.Entry {
-	if len(entries) == 0 {
-		return more
-	}
-	return append(entries, more...)
 }
 
 // checkUndoPath refuses an undo file that is the object being patched: saving it would replace
@@ -221,7 +212,7 @@ type patchTarget interface {
 }
 
 // dryRunReport checks the patches against m and prints what they would change.
-func (o *patchOptions) dryRunReport(m patch.Reader, entries []patch.Entry, io stdio) error {
+func (o *patchOptions) dryRunReport(m patch.Reader, entries *patch.Entries, io stdio) error {
 	plan, err := patch.Prepare(m, entries)
 	if err != nil {
 		return err
@@ -243,7 +234,7 @@ func (o *patchOptions) dryRunReport(m patch.Reader, entries []patch.Entry, io st
 // bytes are written. SIGINT, SIGTERM and SIGHUP are caught meanwhile: one that arrives before
 // the last write rolls back what was written; one that arrives later lets the patch finish.
 // Either way the command ends with 128+signal and says which.
-func (o *patchOptions) apply(m *mmap.Mapping, entries []patch.Entry, io stdio) error {
+func (o *patchOptions) apply(m *mmap.Mapping, entries *patch.Entries, io stdio) error {
 	unlock, err := m.Lock(func() { fmt.Fprintf(io.err, "waiting for another mmhex patch on %s…\n", o.target) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.target, err)
@@ -254,7 +245,7 @@ func (o *patchOptions) apply(m *mmap.Mapping, entries []patch.Entry, io stdio) e
 
 // write checks the patches against m and writes them, all or nothing, under the signal rule
 // apply describes.
-func (o *patchOptions) write(m patchTarget, entries []patch.Entry, io stdio) error {
+func (o *patchOptions) write(m patchTarget, entries *patch.Entries, io stdio) error {
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(signals)
@@ -317,7 +308,7 @@ func (o *patchOptions) report(m patchTarget, plan *patch.Plan, io stdio) error {
 	case plan.Patches == 0:
 		fmt.Fprintf(io.err, "no patches given: nothing written to %s\n", o.target)
 		return nil
-	case len(plan.Changes) == 0:
+	case plan.Runs() == 0:
 		fmt.Fprintf(io.err, "%s already holds these bytes: nothing written\n", o.target)
 		return nil
 	case o.noFlush:
@@ -357,45 +348,45 @@ func openForPatch(t target, mode mmap.Mode) (*mmap.Mapping, error) {
 	return t.open(mode)
 }
 
-// readScript reads the patch script at path ("-": in).
-func readScript(path string, in io.Reader) ([]patch.Entry, error) {
+// readScript appends the patches of the script at path ("-": in) to entries.
+func readScript(path string, in io.Reader, entries *patch.Entries) error {
 	r, name, closeFn, err := openInput(path, in, "script")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer closeFn()
-	entries, err := patch.ParseScript(r, name)
+	err = entries.AppendScript(r, name)
 	var perr *patch.ParseError
 	if errors.As(err, &perr) {
-		return nil, usageErrorf("%w", err)
+		return usageErrorf("%w", err)
 	}
-	return entries, err
+	return err
 }
 
-// readDump reads the hex dump at path ("-": in) into one entry per row.
-func readDump(path string, in io.Reader) ([]patch.Entry, error) {
+// readDump appends the hex dump at path ("-": in) to entries, one entry per row.
+func readDump(path string, in io.Reader, entries *patch.Entries) error {
 	r, name, closeFn, err := openInput(path, in, "dump")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer closeFn()
 	rows, err := xxd.Read(r)
 	var serr *xxd.SyntaxError
 	if errors.As(err, &serr) {
-		return nil, usageErrorf("%s:%d: %w", name, serr.Line, serr.Err)
+		return usageErrorf("%s:%d: %w", name, serr.Line, serr.Err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return fmt.Errorf("read %s: %w", name, err)
 	}
-	entries := make([]patch.Entry, len(rows))
-	for i, row := range rows {
-		entries[i] = patch.Entry{
-			Offset: patch.Offset{N: row.Offset, Text: fmt.Sprintf("0x%x", row.Offset)},
+	for _, row := range rows {
+		// A dump's entries are named by their line, never by their offset: no text to keep.
+		entries.Append(patch.Entry{
+			Offset: patch.Offset{N: row.Offset},
 			Value:  row.Data,
 			Origin: patch.Origin{Source: name, Line: row.Line},
-		}
+		})
 	}
-	return entries, nil
+	return nil
 }
 
 // openInput opens a file given to a flag, or stdin for "-", and names it for messages.
@@ -436,12 +427,12 @@ func commandTarget(t target) []string {
 
 func printChanges(w io.Writer, plan *patch.Plan) error {
 	bw := bufio.NewWriter(w)
-	for _, c := range plan.Changes {
-		fmt.Fprintln(bw, c)
+	for i := range plan.Runs() {
+		fmt.Fprintln(bw, plan.Change(i))
 	}
 	return bw.Flush()
 }
 
 func changedBytes(plan *patch.Plan) string {
-	return fmt.Sprintf("%s in %s", byteconv.CountAs(plan.Bytes(), "byte", "bytes"), byteconv.CountAs(len(plan.Changes), "run", "runs"))
+	return fmt.Sprintf("%s in %s", byteconv.CountAs(plan.Bytes(), "byte", "bytes"), byteconv.CountAs(plan.Runs(), "run", "runs"))
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -252,7 +253,11 @@ func TestPatchUndoFileIsNotTheNamedMapping(t *testing.T) {
 
 func TestPatchHelpStatesScriptBounds(t *testing.T) {
 	r := runCLI(t, "", "patch", "--help")
-	want := fmt.Sprintf("at most %d patches in %d GiB, and a line at most %d MiB", patch.MaxScriptPatches, patch.MaxScriptSize>>30, patch.MaxScriptLine>>20)
+	size := fmt.Sprintf("%d GiB (512 MiB on a 32-bit system)", patch.MaxScriptSize>>30)
+	if strconv.IntSize == 32 {
+		size = fmt.Sprintf("1 GiB (%d MiB on a 32-bit system)", patch.MaxScriptSize>>20)
+	}
+	want := fmt.Sprintf("at most %d patches in %s, and a line at most %d MiB", patch.MaxScriptPatches, size, patch.MaxScriptLine>>20)
 	if !strings.Contains(strings.Join(strings.Fields(r.out), " "), want) {
 		t.Errorf("patch --help does not say %q", want)
 	}

@@ -82,9 +82,9 @@ func goneNote(t target, err error) string {
 // patchProcess writes the patches into a process's memory, each OFFSET an address; with
 // --force through pages the process cannot write. Nothing is flushed: the bytes are in the
 // process at once. Two patches of one process do not take turns: a process has no lock file.
-func (o *patchOptions) patchProcess(entries []patch.Entry, io stdio) error {
-	for i, e := range entries {
-		if e.Offset.FromEnd {
+func (o *patchOptions) patchProcess(entries *patch.Entries, io stdio) error {
+	for i := range entries.Len() {
+		if e := entries.At(i); e.Offset.FromEnd {
 			return usageErrorf("patch %d: %s: a process has no end to count from: give an address (see 'mmhex regions -p %d')", i+1, e.Offset.Text, o.target.pid)
 		}
 	}

@@ -1,0 +1,111 @@
+package patch
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// memFile is a Reader over bytes in memory.
+type memFile []byte
+
+func (f memFile) Size() int64 { return int64(len(f)) }
+
+func (f memFile) ReadAt(p []byte, off int64) (int, error) { return copy(p, f[off:]), nil }
+
+// TestEntriesKeepWhatTheyAreGiven appends entries of every kind, over several blocks and
+// sources, and reads them back: what a message needs is kept, and only that.
+func TestEntriesKeepWhatTheyAreGiven(t *testing.T) {
+	var want []Entry
+	for i := range 3*blockLen + 5 {
+		e := Entry{
+			Offset: Offset{N: int64(i), Text: fmt.Sprint(i)},
+			Value:  bytes.Repeat([]byte{byte(i)}, 1+i%3),
+			Origin: Origin{Source: "p.txt", Line: i + 1},
+		}
+		switch {
+		case i < 2:
+			e.Origin.Source = "" // the command line's: named by their offset
+		case i%7 == 0:
+			e.Offset = Offset{N: int64(i), FromEnd: true, Text: fmt.Sprintf("end-%d", i)}
+		case i%5 == 0:
+			e.Expect = []byte{byte(i), 0xee}
+		case i > blockLen:
+			e.Origin.Source = "d.txt"
+		}
+		want = append(want, e)
+	}
+	var l Entries
+	for _, e := range want {
+		l.Append(e)
+	}
+	if l.Len() != len(want) {
+		t.Fatalf("Len() = %d, want %d", l.Len(), len(want))
+	}
+	for i, w := range want {
+		if !keepsText(w) {
+			w.Offset.Text = ""
+		}
+		if got := l.At(i); !sameEntries([]Entry{got}, []Entry{w}) {
+			t.Fatalf("At(%d) = %+v, want %+v", i, got, w)
+		}
+	}
+}
+
+// TestPlanIsSizedBeforeItIsMade plans entries whose runs join across entries and split inside
+// them, and checks that the plan was made at its size: the count that sizes it agrees with
+// what fills it.
+func TestPlanIsSizedBeforeItIsMade(t *testing.T) {
+	file := memFile(make([]byte, 64))
+	entries, err := ParseScript(strings.NewReader("0 0101\n2 01000100\n10 0001\n12 ff\n40 00\n20 str:abc\n"), "p.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Prepare(file, entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for i := range plan.Runs() {
+		changes = append(changes, plan.Change(i).String())
+	}
+	want := []string{"0x00000000: 00 00 00 -> 01 01 01", "0x00000004: 00 -> 01", "0x0000000b: 00 00 -> 01 ff", "0x00000014: 00 00 00 -> 61 62 63"}
+	if strings.Join(changes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant\n%s", strings.Join(changes, "\n"), strings.Join(want, "\n"))
+	}
+	if cap(plan.runs) != len(plan.runs) || cap(plan.newBytes) != len(plan.newBytes) || cap(plan.oldBytes) != len(plan.oldBytes) {
+		t.Errorf("plan of %d runs and %d bytes made with room for %d runs and %d bytes", len(plan.runs), len(plan.newBytes), cap(plan.runs), cap(plan.newBytes))
+	}
+}
+
+// TestPlanTooLargeIsRefused lowers the bound on planning memory below what a patch of four
+// one-byte runs takes, as a 32-bit process's bound is below what a script of hundreds of
+// millions of runs takes, and checks that Prepare refuses it and says why.
+func TestPlanTooLargeIsRefused(t *testing.T) {
+	file := memFile(make([]byte, 16))
+	args, err := ParseArgs([]string{"0", "0100010001000100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := list(args)
+	defer func(saved int64) { maxPlanningMemory = saved }(maxPlanningMemory)
+	maxPlanningMemory = (&planSize{runs: 4, bytes: 4}).memory() + entries.memory()
+	if _, err := Prepare(file, entries); err != nil {
+		t.Fatalf("a plan at the bound: %v", err)
+	}
+	maxPlanningMemory--
+	_, err = Prepare(file, entries)
+	want := "these patches change 4 bytes in 4 runs: with their plan they take "
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "nothing written; split them into several patches, or use a 64-bit mmhex") {
+		t.Errorf("a plan past the bound: error %v, want one starting %q", err, want)
+	}
+}
+
+func list(entries []Entry) *Entries {
+	var l Entries
+	for _, e := range entries {
+		l.Append(e)
+	}
+	return &l
+}
