@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/mmhex/mmhex/internal/testdir"
+)
+
+// TestDumpOfALargeFileKeepsLittleResident dumps all of a 256 MiB page-cached file with the real
+// binary and checks its peak resident memory: the dump reads the mapping a chunk at a time and
+// releases each chunk behind it, so the peak is the program and one chunk or two, not the file.
+func TestDumpOfALargeFileKeepsLittleResident(t *testing.T) {
+	if testing.Short() {
+		t.Skip("dumps 256 MiB")
+	}
+	bin := buildBinary(t)
+	path := filepath.Join(testdir.New(t), "big.bin")
+	block := bytes.Repeat([]byte("mmhex resident test data\n"), 1<<15)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for written := 0; written < 256<<20; written += len(block) {
+		if _, err := f.Write(block); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "dump", path)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = nil, &stderr // stdout to /dev/null: the dump's text is not the point
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("mmhex dump: %v: %s", err, stderr.String())
+	}
+	const bound = 16 << 10 // KiB
+	if peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss; peak > bound {
+		t.Errorf("dumping 256 MiB peaked at %d KiB resident, want at most %d KiB", peak, bound)
+	} else {
+		t.Logf("peak resident memory: %d KiB", peak)
+	}
+}
