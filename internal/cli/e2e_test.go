@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -557,7 +556,7 @@ func BenchmarkStartupTmux(b *testing.B) {
 			b.StopTimer()
 			if memory {
 				pid, _ := strconv.Atoi(strings.TrimSpace(tm.run("display-message", "-p", "-t", ":"+window, "#{pane_pid}")))
-				rss = max(rss, vmRSS(pid))
+				rss = max(rss, statusKiB(pid, "VmRSS:"))
 			}
 			tm.run("kill-window", "-t", ":"+window)
 			b.StartTimer()
@@ -570,16 +569,15 @@ func BenchmarkStartupTmux(b *testing.B) {
 	b.Run("tmux-baseline", func(b *testing.B) { measure(b, "cat "+row+"; exec sleep 3600", false) })
 }
 
-// vmRSS returns a process's resident memory in KiB from /proc, or 0 where there is none.
-func vmRSS(pid int) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+// statusKiB returns a field of a process's /proc status in KiB ("VmRSS:", "VmHWM:"), or 0 where
+// there is none.
+func statusKiB(pid int, field string) int64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			return kb
 		}
