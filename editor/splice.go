@@ -188,6 +188,53 @@ func (e *Editor) typeInsert(r rune, hex bool) error {
 	return nil
 }
 
+// Backspace takes back the last n keys typed in insert mode that the file has not taken yet:
+// in the hex column a nibble each, in the text column a character each. The cursor goes back
+// where it was before those keys; the file and the history are untouched, as the bytes were
+// never inserted. With nothing pending it moves the cursor n bytes left, as Move(-n) does.
+func (e *Editor) Backspace(n int64) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.moving {
+		return ErrMoving
+	}
+	if !e.ins.active() {
+		e.moveTo(e.cursor - n)
+		return nil
+	}
+	for ; n > 0 && e.ins.active(); n-- {
+		e.takeBack()
+	}
+	return nil
+}
+
+// takeBack takes back the last key of the pending run. A run is typed in one column: switching
+// columns ends it.
+func (e *Editor) takeBack() {
+	p := &e.ins
+	last := len(p.data) - 1
+	switch {
+	case e.column == HexColumn && !p.half:
+		p.data[last] &= 0xF0
+		p.half = true
+		e.lowNibble = true
+		e.cursor = p.off + int64(last)
+	case e.column == HexColumn:
+		p.data = p.data[:last]
+		p.half = false
+		e.lowNibble = false
+		e.cursor = p.off + int64(last)
+	default:
+		_, size := utf8.DecodeLastRune(p.data)
+		p.data = p.data[:len(p.data)-size]
+		e.cursor = p.off + int64(len(p.data))
+	}
+	p.last = e.now()
+	if !p.active() {
+		*p = pendingInsert{}
+	}
+}
+
 // Pending returns the number of bytes typed in insert mode that the file has not taken yet.
 func (e *Editor) Pending() int {
 	e.mu.Lock()

@@ -188,6 +188,101 @@ func TestInsertRunEnds(t *testing.T) {
 	f.wantOnDisk(t, data)
 }
 
+// TestInsertBackspace takes back keys typed in insert mode: a nibble at a time in the hex
+// column, a character at a time in the text column, the cursor back where it was, and the file
+// untouched until the run ends with what remains.
+func TestInsertBackspace(t *testing.T) {
+	data := seq(32)
+	f := newSpliceFile(t, data, 0)
+	backspace := func(n int64) {
+		t.Helper()
+		if err := f.Backspace(n); err != nil {
+			t.Fatalf("Backspace(%d): %v", n, err)
+		}
+	}
+	wantView := func(what string, shown []byte, cursor int64, lowNibble bool, pending int) {
+		t.Helper()
+		if got := f.shown(t); !bytes.Equal(got, shown) {
+			t.Errorf("%s: shown % X, want % X", what, got, shown)
+		}
+		st := f.Status()
+		if st.Cursor != cursor || st.LowNibble != lowNibble || st.Pending != pending {
+			t.Errorf("%s: cursor %d, low nibble %v, %d pending; want %d, %v, %d",
+				what, st.Cursor, st.LowNibble, st.Pending, cursor, lowNibble, pending)
+		}
+		if got := f.onDisk(t); !bytes.Equal(got, data) {
+			t.Fatalf("%s: the file changed before the run ended: % X", what, got)
+		}
+	}
+
+	f.SetCursor(4)
+	if err := f.StartInsert(false); err != nil {
+		t.Fatal(err)
+	}
+	typeRunes(t, f.Editor, "abc")
+	wantView("typed a b c", spliced(data, 4, 0, 0xab, 0xc0), 5, true, 2)
+	backspace(1)
+	wantView("c taken back", spliced(data, 4, 0, 0xab), 5, false, 1)
+	backspace(1)
+	wantView("b taken back", spliced(data, 4, 0, 0xa0), 4, true, 1)
+	backspace(1)
+	wantView("a taken back", data, 4, false, 0)
+	if vs := f.ViewState(4, 16); slices.ContainsFunc(vs.Highlights, func(h Highlight) bool { return h.Kind == HighlightPending }) {
+		t.Errorf("highlights %v after taking back every key: want no pending bytes marked", vs.Highlights)
+	}
+
+	// Typing again after taking back, then a count takes back that many keys.
+	typeRunes(t, f.Editor, "12345")
+	backspace(2)
+	wantView("5 and 4 taken back", spliced(data, 4, 0, 0x12, 0x30), 5, true, 2)
+	if err := f.EndRun(); err != nil {
+		t.Fatal(err)
+	}
+	want := spliced(data, 4, 0, 0x12, 0x30)
+	f.wantOnDisk(t, want)
+	if err := f.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	f.wantOnDisk(t, data)
+	if err := f.Undo(); !errors.Is(err, ErrNothingToUndo) {
+		t.Errorf("second undo: %v, want ErrNothingToUndo: a key taken back is no step", err)
+	}
+
+	// The text column: a character's UTF-8 bytes at a time.
+	f.SetColumn(TextColumn)
+	f.SetCursor(8)
+	if err := f.StartInsert(false); err != nil {
+		t.Fatal(err)
+	}
+	typeRunes(t, f.Editor, "xé€")
+	wantView("typed x é €", spliced(data, 8, 0, []byte("xé€")...), 14, false, 6)
+	backspace(1)
+	wantView("€ taken back", spliced(data, 8, 0, []byte("xé")...), 11, false, 3)
+	backspace(1)
+	wantView("é taken back", spliced(data, 8, 0, 'x'), 9, false, 1)
+	typeRunes(t, f.Editor, "y")
+	if err := f.SetMode(ViewMode); err != nil {
+		t.Fatal(err)
+	}
+	want = spliced(data, 8, 0, 'x', 'y')
+	f.wantOnDisk(t, want)
+
+	// With nothing pending, Backspace moves the cursor left, in insert mode as in view mode.
+	f.SetCursor(20)
+	backspace(3)
+	if c := f.Cursor(); c != 17 {
+		t.Errorf("cursor %d after Backspace 3 from 20 in view mode, want 17", c)
+	}
+	if err := f.StartInsert(false); err != nil {
+		t.Fatal(err)
+	}
+	backspace(1)
+	if c := f.Cursor(); c != 16 {
+		t.Errorf("cursor %d after Backspace from 17 in insert mode with nothing typed, want 16", c)
+	}
+	f.wantOnDisk(t, want)
+}
+
 // TestInsertAtEnd appends: insert mode after the last byte.
 func TestInsertAtEnd(t *testing.T) {
 	f := newSpliceFile(t, seq(4), 0)
@@ -351,7 +446,12 @@ func TestMoveCancelAndRefusals(t *testing.T) {
 	// A canceled run of typing: not inserted, said so. Its rollback shrinks the file, which
 	// Windows refuses while another view of it is mapped: the other mapping has done its part.
 	other.Close()
-	f.SetMoveProgress(func(MoveProgress) { f.CancelMove() })
+	// A key taken back while the run moves in is refused: the move is inserting those bytes.
+	var backspaceErr error
+	f.SetMoveProgress(func(MoveProgress) {
+		backspaceErr = f.Backspace(1)
+		f.CancelMove()
+	})
 	f.SetCursor(0)
 	if err := f.StartInsert(false); err != nil {
 		t.Fatal(err)
@@ -359,6 +459,9 @@ func TestMoveCancelAndRefusals(t *testing.T) {
 	typeRunes(t, f.Editor, "00")
 	if err := f.EndRun(); !errors.Is(err, ErrNotInserted) || !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled run: %v, want ErrNotInserted and context.Canceled", err)
+	}
+	if !errors.Is(backspaceErr, ErrMoving) {
+		t.Errorf("Backspace while the run moved in: %v, want ErrMoving", backspaceErr)
 	}
 	f.wantOnDisk(t, data)
 }

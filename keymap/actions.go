@@ -42,6 +42,7 @@ var actions = []Action{
 	{"mode.insert-toggle", "Edit", "Edit mode: switch between inserting and overwriting"},
 	{"edit.insert", "Edit", "Insert mode: bytes typed go in before the cursor, and the file grows"},
 	{"edit.append", "Edit", "Insert mode after the cursor"},
+	{"edit.backspace", "Edit", "Take back the last key typed in insert mode; otherwise move the cursor left"},
 	{"edit.delete", "Edit", "Delete the selection, or the byte at the cursor (a count: that many)"},
 	{"edit.delete-selection", "Edit", "Delete the selection"},
 

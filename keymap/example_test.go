@@ -61,7 +61,7 @@ func ExampleKeymap_Help() {
 		fmt.Printf("%-9s %-22s %s\n", l.Group, strings.Join(l.Keys, ", "), l.Description)
 	}
 	// Output:
-	// Move      Left, Backspace        Move the cursor left
+	// Move      Left                   Move the cursor left
 	// Move      Right                  Move the cursor right
 	// Move      Up                     Move the cursor up one row
 	// Move      Down                   Move the cursor down one row
@@ -91,6 +91,7 @@ func ExampleKeymap_Help() {
 	// Edit      Insert                 Edit mode: switch between inserting and overwriting
 	// Edit      Alt-Insert             Insert mode: bytes typed go in before the cursor, and the file grows
 	// Edit      Alt-a                  Insert mode after the cursor
+	// Edit      Backspace              Take back the last key typed in insert mode; otherwise move the cursor left
 	// Edit      Delete                 Delete the selection, or the byte at the cursor (a count: that many)
 	// Edit      Alt-Delete             Delete the selection
 	// Select    Ctrl-Space, Ctrl-T     Start or end a selection at the cursor

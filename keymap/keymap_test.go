@@ -51,7 +51,7 @@ func TestActionsAreUniqueAndDescribed(t *testing.T) {
 			t.Errorf("action %s: group %q, description %q; want both", a.Name, a.Group, a.Description)
 		}
 	}
-	if got, want := len(seen), 53; got != want {
+	if got, want := len(seen), 54; got != want {
 		t.Errorf("%d actions, want %d (the names agreed in ACTIONS.md)", got, want)
 	}
 }
@@ -67,6 +67,8 @@ func TestPresetKeys(t *testing.T) {
 		{"default", "Insert", "mode.insert-toggle", 0},
 		{"default", "F2", "mode.edit-toggle", 0},
 		{"default", "Delete", "edit.delete", 0},
+		{"default", "Backspace", "edit.backspace", 0},
+		{"default", "Left", "cursor.left", 0},
 		{"default", "Ctrl-G", "goto.prompt", 0},
 		{"default", "Ctrl-F", "search.forward", 0},
 		{"default", "F3", "search.next", 0},
@@ -103,6 +105,9 @@ func TestPresetKeys(t *testing.T) {
 		{"vim", "a", "edit.append", 0},
 		{"vim", "x", "edit.delete", 0},
 		{"vim", "5 x", "edit.delete", 5},
+		{"vim", "Backspace", "edit.backspace", 0},
+		{"vim", "3 Backspace", "edit.backspace", 3},
+		{"vim", "h", "cursor.left", 0},
 		{"vim", "d", "edit.delete-selection", 0},
 		{"vim", "v", "select.toggle", 0},
 		{"vim", "y", "copy.hex", 0},

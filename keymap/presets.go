@@ -14,7 +14,7 @@ type preset struct {
 // presets are the built-in key maps by the name --keys selects.
 var presets = map[string]preset{
 	"default": {bindings: map[string][]string{
-		"cursor.left":          {"Left", "Backspace"},
+		"cursor.left":          {"Left"},
 		"cursor.right":         {"Right"},
 		"cursor.up":            {"Up"},
 		"cursor.down":          {"Down"},
@@ -69,11 +69,12 @@ var presets = map[string]preset{
 		"mode.insert-toggle":    {"Insert"},
 		"edit.insert":           {"Alt-Insert"},
 		"edit.append":           {"Alt-a"},
+		"edit.backspace":        {"Backspace"},
 		"edit.delete":           {"Delete"},
 		"edit.delete-selection": {"Alt-Delete"},
 	}},
 	"vim": {counts: true, copyClears: true, bindings: map[string][]string{
-		"cursor.left":          {"h", "Left", "Backspace"},
+		"cursor.left":          {"h", "Left"},
 		"cursor.right":         {"l", "Right", "Space"},
 		"cursor.up":            {"k", "Up"},
 		"cursor.down":          {"j", "Down", "Enter"},
@@ -132,6 +133,7 @@ var presets = map[string]preset{
 		"mode.insert-toggle":    {"Insert"},
 		"edit.insert":           {"i"},
 		"edit.append":           {"a"},
+		"edit.backspace":        {"Backspace"},
 		"edit.delete":           {"x", "Delete"},
 		"edit.delete-selection": {"d"},
 	}},

@@ -46,6 +46,7 @@ func init() {
 		"edit.paste":            (*app).paste,
 		"edit.insert":           func(a *app) error { return a.startInsert(false) },
 		"edit.append":           func(a *app) error { return a.startInsert(true) },
+		"edit.backspace":        (*app).backspace,
 		"edit.delete":           func(a *app) error { a.deleteBytes(false); return nil },
 		"mode.insert-toggle":    (*app).toggleInsert,
 		"edit.delete-selection": func(a *app) error { a.deleteBytes(true); return nil },
@@ -71,6 +72,20 @@ func init() {
 		"live.pause":            (*app).togglePause,
 		"changes.toggle":        (*app).toggleChanges,
 	}
+}
+
+// onRun holds the actions that work on the bytes typed in insert mode: the run does not end
+// before they run, as it does before any other action (see settleThen).
+var onRun = map[string]bool{"edit.backspace": true}
+
+// backspace takes back the last keys typed in insert mode (a count: that many), or, with none
+// waiting to be inserted, moves the cursor left. The run goes on: the idle timer starts again.
+func (a *app) backspace() error {
+	err := a.ed.Backspace(int64(a.count))
+	if a.ed.Pending() > 0 {
+		a.armInsertTimer()
+	}
+	return err
 }
 
 // fileEnd goes to the last byte, or, after a count, to the byte at that offset (vim's 10G, as

@@ -347,7 +347,7 @@ func (a *app) cancelKey() string {
 
 // onKey runs the action bound to a key, or types it in edit mode. While bytes move, it only
 // cancels the move (see moveKey). The bytes typed in insert mode go into the file before any
-// other key's action runs.
+// other key's action runs, except those that work on them (onRun).
 func (a *app) onKey(name string) {
 	if a.moving {
 		a.moveKey(name)
@@ -378,10 +378,15 @@ func (a *app) onKey(name string) {
 		a.fail(fmt.Errorf("%s is not bound to anything (%s shows the keys)", res.Keys, a.keyFor("help.toggle")))
 	case keymap.Matched:
 		count, counted, action := res.Times(), res.Count, actionTable[res.Action]
-		a.settleThen(func() error {
+		run := func() error {
 			a.count, a.counted = count, counted
 			return action(a)
-		})
+		}
+		if onRun[res.Action] {
+			a.check(run())
+			return
+		}
+		a.settleThen(run)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -113,6 +114,65 @@ func TestAppInsertDeleteDefault(t *testing.T) {
 	s.keys(key(tcell.KeyCtrlZ), key(tcell.KeyCtrlZ))
 	s.waitFor("00000000 │ 7f 45 4c 46")
 	s.wantBytes(data)
+}
+
+// TestAppInsertBackspace: Backspace in insert mode takes back the keys typed before the file
+// takes them, a nibble at a time in the hex column and a character at a time in the text
+// column; with nothing typed it moves the cursor left. Each run of keys is queued at once, so
+// that it arrives well within the pause that would insert the bytes typed.
+func TestAppInsertBackspace(t *testing.T) {
+	bs := key(tcell.KeyBackspace2)
+	for _, tt := range []struct {
+		preset string
+		insert []*tcell.EventKey
+	}{
+		{"default", []*tcell.EventKey{key(tcell.KeyInsert), key(tcell.KeyInsert)}},
+		{"vim", runeKeys("i")},
+	} {
+		t.Run(tt.preset, func(t *testing.T) {
+			data := testdir.Sample(t)
+			s := startSim(t, data, tt.preset, mmap.ReadWrite, Options{})
+			s.keys(key(tcell.KeyRight), key(tcell.KeyRight))
+			s.keys(tt.insert...)
+			s.waitFor("INSERT")
+			s.keys(slices.Concat(runeKeys("abc"), []*tcell.EventKey{bs, bs}, runeKeys("de"), []*tcell.EventKey{bs})...)
+			s.waitFor("00000000 │ 7f 45 ad 4c 46 02 01 01")
+			s.waitFor("hex  0x3 (3) / 4097")
+			s.keys(key(tcell.KeyEscape))
+			s.waitFor("VIEW")
+			want := spliced(data, 2, 0, 0xad)
+			s.wantBytes(want)
+
+			// Every key taken back: nothing is inserted.
+			s.keys(tt.insert...)
+			s.waitFor("INSERT")
+			s.keys(slices.Concat(runeKeys("12"), []*tcell.EventKey{bs, bs, key(tcell.KeyEscape)})...)
+			s.waitFor("VIEW")
+			s.waitFor("00000000 │ 7f 45 ad 4c 46 02 01 01")
+			s.waitFor("hex  0x3 (3) / 4097")
+			s.wantBytes(want)
+
+			// Nothing typed: the cursor moves left, in view mode and in insert mode.
+			s.keys(bs)
+			s.waitFor("hex  0x2 (2) / 4097")
+			s.keys(tt.insert...)
+			s.waitFor("INSERT")
+			s.keys(bs)
+			s.waitFor("hex  0x1 (1) / 4097")
+
+			// The text column takes back a character, all its bytes.
+			s.keys(key(tcell.KeyTab))
+			s.waitFor("text  0x1 (1)")
+			s.keys(slices.Concat(runeKeys("xé"), []*tcell.EventKey{bs}, runeKeys("y"), []*tcell.EventKey{key(tcell.KeyEscape)})...)
+			s.waitFor("VIEW")
+			s.waitFor("00000000 │ 7f 78 79 45 ad 4c 46 02")
+			s.wantBytes(spliced(want, 1, 0, 'x', 'y'))
+
+			if help := helpText(loadKeys(t, tt.preset, "")); !strings.Contains(help, "until then Backspace takes back the last key typed") {
+				t.Errorf("the help does not say what Backspace does in insert mode:\n%s", help)
+			}
+		})
+	}
 }
 
 // TestAppInsertRefused: a read-only session and a storage that cannot change size say why.

@@ -223,7 +223,12 @@ func helpText(km *keymap.Keymap) string {
 	sb.WriteString(`
 Edit mode
   In the hex column hex digits overwrite the byte at the cursor, high nibble first; in the text column characters overwrite bytes. Every edit is written in place at once and can be undone; flushing makes the edits durable, and quitting flushes them.
-
+`)
+	fmt.Fprintf(&sb, `
+Insert mode
+  In the hex column hex digits make new bytes, high nibble first; in the text column characters make their UTF-8 bytes. They show at once, and the file takes them when you stop typing for a second, move, flush or leave insert mode; until then %s takes back the last key typed.
+`, firstKey(km, "edit.backspace"))
+	sb.WriteString(`
 Search prompt
   In the hex column: hex bytes with ?? for any byte (DE AD ?? EF), or text when it is not hex. In the text column: text. Prefixes choose: x: hex, t: text, i: text in any case, u: UTF-16LE text, ui: UTF-16LE in any case.
 
