@@ -13,7 +13,7 @@ import (
 )
 
 // startCounter builds and starts the C counter target; with heapMiB > 0 it fills that much heap.
-func startCounter(t *testing.T, args ...string) (*proctarget.Target, *procmem.Process) {
+func startCounter(t testing.TB, args ...string) (*proctarget.Target, *procmem.Process) {
 	t.Helper()
 	dir := t.TempDir()
 	exe := proctarget.Build(t, "gcc", dir, "counter", proctarget.CounterSource)
@@ -208,5 +208,22 @@ func TestProcViewScanOverlapsChunks(t *testing.T) {
 	}
 	if len(found) != 2 || found[0] != want[0] || found[1] != want[1] {
 		t.Errorf("found 424242 at %v, want %v", found, want)
+	}
+}
+
+// BenchmarkProcRead4K reads a page of a live process: what one access costs.
+func BenchmarkProcRead4K(b *testing.B) {
+	tg, p := startCounter(b)
+	regions, err := p.Regions()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := regions[procmem.Containing(regions, tg.Info["heap"])]
+	buf := make([]byte, 4096)
+	b.SetBytes(int64(len(buf)))
+	for b.Loop() {
+		if _, err := p.ReadAt(buf, r.Start); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
