@@ -28,3 +28,24 @@ func TestProcParseMaps(t *testing.T) {
 		t.Errorf("Module() = %q, want x", m)
 	}
 }
+
+func TestProcParseStat(t *testing.T) {
+	tests := []struct {
+		name, line string
+		want       stat
+		ok         bool
+	}{
+		{"plain", "42 (cat) S 1 42 42 0 -1 4194304 100 0 0 0 0 0 0 0 20 0 1 0 123456 5 6 7", stat{'S', 123456}, true},
+		{"name with ) and spaces", "42 (a) b (c) Z 1 42 42 0 -1 4194304 100 0 0 0 0 0 0 0 20 0 1 0 99 0", stat{'Z', 99}, true},
+		{"cut short", "42 (cat) S 1 42", stat{}, false},
+		{"no name", "42 cat S", stat{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseStat([]byte(tt.line))
+			if (err == nil) != tt.ok || got != tt.want {
+				t.Errorf("parseStat(%q) = %+v, %v; want %+v, ok %v", tt.line, got, err, tt.want, tt.ok)
+			}
+		})
+	}
+}

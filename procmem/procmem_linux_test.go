@@ -15,8 +15,7 @@ import (
 // startCounter builds and starts the C counter target; with heapMiB > 0 it fills that much heap.
 func startCounter(t testing.TB, args ...string) (*proctarget.Target, *procmem.Process) {
 	t.Helper()
-	dir := t.TempDir()
-	exe := proctarget.Build(t, "gcc", dir, "counter", proctarget.CounterSource)
+	exe := buildCounter(t)
 	want := []string{"heap"}
 	if len(args) > 0 {
 		want = append(want, "big")
@@ -28,6 +27,11 @@ func startCounter(t testing.TB, args ...string) (*proctarget.Target, *procmem.Pr
 	}
 	t.Cleanup(func() { p.Close() })
 	return tg, p
+}
+
+func buildCounter(t testing.TB) string {
+	t.Helper()
+	return proctarget.Build(t, "gcc", t.TempDir(), "counter", proctarget.CounterSource)
 }
 
 func regionsOf(t *testing.T, p *procmem.Process) []procmem.Region {
@@ -152,16 +156,141 @@ func TestProcWriteToCodeNeedsForce(t *testing.T) {
 	}
 }
 
+// pinModes are the two ways Open pins the process it opened: a pidfd, and where the kernel has
+// none, the process's start time.
+var pinModes = []struct {
+	name  string
+	setup func(testing.TB)
+}{
+	{"pidfd", func(testing.TB) {}},
+	{"start time", procmem.WithoutPidfd},
+}
+
 func TestProcExitedIsGone(t *testing.T) {
-	tg, p := startCounter(t)
-	tg.Stop()
-	_, err := p.ReadAt(make([]byte, 4), tg.Addr)
-	if !errors.Is(err, procmem.ErrGone) || !strings.Contains(err.Error(), "exited") {
-		t.Errorf("ReadAt after exit = %v, want ErrGone saying the process exited", err)
+	for _, m := range pinModes {
+		t.Run(m.name, func(t *testing.T) {
+			m.setup(t)
+			tg, p := startCounter(t)
+			tg.Stop()
+			_, err := p.ReadAt(make([]byte, 4), tg.Addr)
+			if !errors.Is(err, procmem.ErrGone) || !strings.Contains(err.Error(), "exited") {
+				t.Errorf("ReadAt after exit = %v, want ErrGone saying the process exited", err)
+			}
+			if _, err := p.WriteAt(make([]byte, 4), tg.Addr); !errors.Is(err, procmem.ErrGone) || !strings.Contains(err.Error(), "exited") {
+				t.Errorf("WriteAt after exit = %v, want ErrGone saying the process exited", err)
+			}
+			if _, err := p.Regions(); !errors.Is(err, procmem.ErrGone) {
+				t.Errorf("Regions after exit = %v, want ErrGone", err)
+			}
+		})
 	}
-	if _, err := p.Regions(); !errors.Is(err, procmem.ErrGone) {
-		t.Errorf("Regions after exit = %v, want ErrGone", err)
+}
+
+// Once the process Open pinned has exited and been reaped, the kernel may give its pid to another
+// process: no read or write reaches that one. Retarget stands in for the reuse, as no one picks
+// the pid a new process gets.
+func TestProcReusedPidReachesNoOtherProcess(t *testing.T) {
+	for _, m := range pinModes {
+		t.Run(m.name, func(t *testing.T) {
+			m.setup(t)
+			exe := buildCounter(t)
+			other := proctarget.Start(t, exe, []string{"heap"})
+			tg := proctarget.Start(t, exe, []string{"heap"})
+			// Two processes started in the same clock tick have the same start time.
+			for startTime(t, tg.Pid) == startTime(t, other.Pid) {
+				tg.Stop()
+				tg = proctarget.Start(t, exe, []string{"heap"})
+			}
+			p, err := procmem.Open(tg.Pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			tg.Stop()
+			procmem.Retarget(p, other.Pid)
+			exited := func(op string, err error) {
+				t.Helper()
+				if !errors.Is(err, procmem.ErrGone) || !strings.Contains(err.Error(), "exited") {
+					t.Errorf("%s after the pid went to another process = %v, want ErrGone saying the process exited", op, err)
+				}
+			}
+			_, err = p.ReadAt(make([]byte, 4), other.Addr)
+			exited("ReadAt", err)
+			_, err = p.WriteAt([]byte{1, 0, 0, 0}, other.Addr)
+			exited("WriteAt", err)
+			_, err = p.WriteForced([]byte{2, 0, 0, 0}, other.Addr)
+			exited("WriteForced", err)
+			_, err = p.Regions()
+			exited("Regions", err)
+			if got := other.Send("p"); got != 999 {
+				t.Errorf("the other process holds %d, want 999 untouched", got)
+			}
+		})
 	}
+}
+
+func startTime(t *testing.T, pid int) uint64 {
+	t.Helper()
+	start, err := procmem.StartTime(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return start
+}
+
+// A process that stays alive stays open: the check before each access lets every one through.
+func TestProcPinnedProcessKeepsWorking(t *testing.T) {
+	for _, m := range pinModes {
+		t.Run(m.name, func(t *testing.T) {
+			m.setup(t)
+			tg, p := startCounter(t)
+			var b [4]byte
+			for i := range 3 {
+				want := uint32(5000 + i)
+				binary.LittleEndian.PutUint32(b[:], want)
+				if n, err := p.WriteAt(b[:], tg.Addr); n != 4 || err != nil {
+					t.Fatalf("WriteAt %d = %d, %v", i, n, err)
+				}
+				if got := tg.Send("p"); got != int(want) {
+					t.Fatalf("the target holds %d after write %d, want %d", got, i, want)
+				}
+				if n, err := p.ReadAt(b[:], tg.Addr); n != 4 || err != nil || binary.LittleEndian.Uint32(b[:]) != want {
+					t.Fatalf("ReadAt %d = %d, %d, %v; want %d", i, n, binary.LittleEndian.Uint32(b[:]), err, want)
+				}
+			}
+			if got := procmem.Select(regionsOf(t, p), "[heap]"); len(got) != 1 {
+				t.Errorf("Select [heap] = %v, want one region", got)
+			}
+		})
+	}
+}
+
+func TestProcCloseReleasesThePidfd(t *testing.T) {
+	tg := proctarget.Start(t, buildCounter(t), []string{"heap"})
+	before := openFiles(t)
+	p, err := procmem.Open(tg.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := openFiles(t); got != before+1 {
+		t.Errorf("an open Process holds %d descriptors, want 1 (the pidfd)", got-before)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := openFiles(t); got != before {
+		t.Errorf("after Close %d descriptors more are open than before Open, want 0", got-before)
+	}
+}
+
+// openFiles counts this process's open descriptors.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(entries)
 }
 
 // A View scans a region in chunks that overlap, as an mmap.Mapping does: a pattern that
