@@ -17,13 +17,17 @@
 //     process_vm_writev, one system call per contiguous range; WriteForced writes through
 //     /proc/PID/mem, which may write read-only and code pages (FOLL_FORCE). Permission is the
 //     kernel's ptrace access rule: the same user and a dumpable target, or CAP_SYS_PTRACE; the
-//     Yama module (kernel.yama.ptrace_scope) may narrow it.
+//     Yama module (kernel.yama.ptrace_scope) may narrow it. A pid names whatever process has it
+//     now, so Open pins the process with a pidfd (or, before Linux 5.3, its start time) and every
+//     access first checks that the process is still there: once it exited, its reused pid
+//     reaches no other process.
 //   - Windows: OpenProcess, VirtualQueryEx for the regions and psapi's GetMappedFileNameW for the
 //     names of image and mapped regions, ReadProcessMemory and WriteProcessMemory. Write-copy
 //     pages count as writable: WriteProcessMemory resolves copy-on-write, and a DLL's shared
 //     section reports PAGE_WRITECOPY under Wine yet is shared. WriteForced lifts a page's
 //     protection with VirtualProtectEx for the write and puts it back. Regions carry no [heap] or
-//     [stack] labels there: private memory is [anon].
+//     [stack] labels there: private memory is [anon]. The handle, held from Open to Close, names
+//     the process itself, not its id: a reused id cannot redirect it.
 //   - macOS and the rest: Open returns ErrNotSupported (task_for_pid needs entitlements).
 package procmem
 
