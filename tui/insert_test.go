@@ -194,14 +194,14 @@ type gatedSplice struct {
 	once          *sync.Once
 }
 
-func (g gatedSplice) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool)) error {
+func (g gatedSplice) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool), waiting func(bool)) error {
 	return g.Editable.Splice(ctx, off, deleteN, insert, func(done, total int64, rollingBack bool) {
 		progress(done, total, rollingBack)
 		g.once.Do(func() {
 			close(g.reached)
 			<-g.open
 		})
-	})
+	}, waiting)
 }
 
 // TestAppMoveProgressAndCancel deletes at the start of a file moved in small chunks: the status
