@@ -68,6 +68,10 @@ func (a *app) moveKey(name string) {
 		a.say("")
 		return
 	}
+	if p := a.moveProgress.Load(); p != nil && p.Waiting {
+		a.fail(fmt.Errorf("%s waits: an insert or delete waits for the file's lock; %s cancels it", name, a.cancelKey()))
+		return
+	}
 	a.fail(fmt.Errorf("%s waits: bytes are moving (an insert or delete); %s cancels the move and moves them back", name, a.cancelKey()))
 }
 
@@ -78,7 +82,7 @@ func (a *app) moveText() string {
 	case p != nil && p.Waiting && a.cancelling:
 		return "cancelling: no longer waiting for the file's lock…"
 	case p != nil && p.Waiting:
-		return fmt.Sprintf("waiting for another mmhex (a patch or splice of %s) to finish with the file · %s cancels",
+		return fmt.Sprintf("waiting for another mmhex (a patch or splice) to finish with %s · %s cancels",
 			filepath.Base(a.ed.Name()), a.cancelKey())
 	case p != nil && p.RollingBack:
 		return fmt.Sprintf("cancelling: moving the bytes back… %d%%", percent(p.Done, p.Total))
