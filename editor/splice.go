@@ -20,8 +20,10 @@ type Splicer interface {
 	// Splice deletes deleteN bytes at off and inserts insert in their place, moving the bytes
 	// after them; afterwards Size is the new size. Canceling ctx moves the bytes back, and the
 	// error then wraps context.Canceled: the storage is as before. progress, if not nil, hears of
-	// each step of the move, in the calling goroutine.
-	Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool)) error
+	// each step of the move, in the calling goroutine. waiting, if not nil, hears true when
+	// another program holds the storage's lock and the move waits for it, and false once the move
+	// has it, in the calling goroutine too; a cancel during the wait changes nothing.
+	Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool), waiting func(bool)) error
 }
 
 // MoveProgress is how far a move of bytes (an insert or a delete) got.
@@ -29,6 +31,9 @@ type MoveProgress struct {
 	Done, Total int64
 	// RollingBack is true when a cancel is moving the bytes back.
 	RollingBack bool
+	// Waiting is true while another program holds the file's lock (an mmhex patch or splice of
+	// it) and the move waits for it to let go; nothing has moved yet.
+	Waiting bool
 }
 
 // InsertIdle is how long typing in insert mode may pause before the bytes typed are inserted
@@ -316,10 +321,21 @@ func (e *Editor) splice(sp Splicer, off, deleteN int64, insert []byte) error {
 			progress(MoveProgress{Done: done, Total: total, RollingBack: rollingBack})
 		}
 	}
-	err := sp.Splice(ctx, off, deleteN, insert, report)
+	waiting := false
+	wait := func(w bool) {
+		waiting = w
+		if progress != nil {
+			progress(MoveProgress{Waiting: w})
+		}
+	}
+	err := sp.Splice(ctx, off, deleteN, insert, report, wait)
 	e.mu.Lock()
 	e.moving, e.moveCancel = false, nil
-	e.afterSplice(off, deleteN, int64(len(insert)), err)
+	if !waiting {
+		// A move canceled while it waited for the lock never touched the file: the selection,
+		// the highlights and the unflushed ranges all stand.
+		e.afterSplice(off, deleteN, int64(len(insert)), err)
+	}
 	return err
 }
 

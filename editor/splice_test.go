@@ -465,3 +465,74 @@ func TestMoveCancelAndRefusals(t *testing.T) {
 	}
 	f.wantOnDisk(t, data)
 }
+
+// TestMoveWaitsForLock inserts a run while another mapping of the file holds its lock, as an
+// mmhex patch or splice would: the progress says the move waits, and a cancel then leaves the
+// file as it was, no journal, and the byte overwritten before still unflushed; once the holder
+// lets go, a delete waits, then runs.
+func TestMoveWaitsForLock(t *testing.T) {
+	data := seq(4096)
+	f := newSpliceFile(t, data, 1024)
+	other, err := mmap.Open(f.path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	unlock, err := other.Lock(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ReplaceByte(0xEE); err != nil {
+		t.Fatal(err)
+	}
+	overwritten := slices.Concat([]byte{0xEE}, data[1:])
+
+	var heard []MoveProgress
+	f.SetMoveProgress(func(p MoveProgress) {
+		heard = append(heard, p)
+		if p.Waiting {
+			f.CancelMove()
+		}
+	})
+	f.SetCursor(8)
+	if err := f.StartInsert(false); err != nil {
+		t.Fatal(err)
+	}
+	typeRunes(t, f.Editor, "4142")
+	if err := f.EndRun(); !errors.Is(err, ErrNotInserted) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("run canceled while waiting for the lock: %v, want ErrNotInserted and context.Canceled", err)
+	}
+	if want := []MoveProgress{{Waiting: true}}; !slices.Equal(heard, want) {
+		t.Errorf("progress heard %v, want %v", heard, want)
+	}
+	f.wantOnDisk(t, overwritten)
+	if _, err := os.Stat(splice.JournalPath(f.path)); !os.IsNotExist(err) {
+		t.Errorf("journal after a canceled wait: %v, want none", err)
+	}
+	if got := f.UnflushedRanges(); !slices.Equal(got, []Range{{0, 1}}) {
+		t.Errorf("unflushed after a canceled wait: %v, want the byte overwritten before", got)
+	}
+
+	heard = nil
+	f.SetMoveProgress(func(p MoveProgress) {
+		heard = append(heard, p)
+		if p.Waiting {
+			// Windows shrinks no file while another view maps it: the holder lets go and closes.
+			if err := unlock(); err != nil {
+				t.Error(err)
+			}
+			other.Close()
+		}
+	})
+	if err := f.SetMode(EditMode); err != nil {
+		t.Fatal(err)
+	}
+	f.SetCursor(1)
+	if err := f.Delete(2); err != nil {
+		t.Fatalf("delete once the holder let go: %v", err)
+	}
+	if len(heard) < 3 || heard[0] != (MoveProgress{Waiting: true}) || heard[1] != (MoveProgress{}) || heard[len(heard)-1].Done != heard[len(heard)-1].Total {
+		t.Errorf("progress heard %v, want the wait, its end, then the move's steps", heard)
+	}
+	f.wantOnDisk(t, spliced(overwritten, 1, 2))
+}

@@ -152,7 +152,7 @@ func (s Storage) CanSplice() error {
 }
 
 // Splice refuses, as CanSplice does.
-func (s Storage) Splice(context.Context, int64, int64, []byte, func(done, total int64, rollingBack bool)) error {
+func (s Storage) Splice(context.Context, int64, int64, []byte, func(done, total int64, rollingBack bool), func(bool)) error {
 	return s.CanSplice()
 }
 

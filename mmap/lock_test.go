@@ -1,8 +1,10 @@
 package mmap
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 // checkLockExcludes locks a, then has b lock the same object from another goroutine: b must
@@ -91,4 +93,87 @@ func TestLockEndsWithClose(t *testing.T) {
 	if _, err := a.Lock(nil); !errors.Is(err, ErrClosed) {
 		t.Errorf("Lock after Close = %v, want ErrClosed", err)
 	}
+}
+
+// checkLockContext locks a, then has b wait for the same lock with LockContext: canceled, b
+// returns at once with the context's error, having said once that it waits, and holds nothing, so
+// that c gets the lock without waiting once a lets go; not canceled, b gets it when a lets go.
+func checkLockContext(t *testing.T, a, b, c *Mapping) {
+	t.Helper()
+	unlockA, err := a.Lock(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(50*time.Millisecond, cancel)
+	waits := 0
+	start := time.Now()
+	unlockB, err := b.LockContext(ctx, func() { waits++ })
+	if !errors.Is(err, context.Canceled) {
+		if err == nil {
+			unlockB()
+		}
+		t.Fatalf("LockContext canceled while another held the lock = %v, want context.Canceled", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("LockContext took %v to see its cancel", took)
+	}
+	if waits != 1 {
+		t.Errorf("LockContext called waiting %d times, want once", waits)
+	}
+	if err := unlockA(); err != nil {
+		t.Fatal(err)
+	}
+	third, cancelThird := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelThird()
+	unlockC, err := c.LockContext(third, func() { t.Error("the canceled LockContext left the lock held") })
+	if err != nil {
+		t.Fatalf("lock after a canceled wait: %v", err)
+	}
+
+	waiting, acquired := make(chan struct{}), make(chan error, 1)
+	go func() {
+		unlockB, err := b.LockContext(context.Background(), func() { close(waiting) })
+		if err == nil {
+			err = unlockB()
+		}
+		acquired <- err
+	}()
+	select {
+	case <-waiting:
+	case err := <-acquired:
+		t.Fatalf("LockContext returned (%v) while another held the lock", err)
+	}
+	if err := unlockC(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-acquired; err != nil {
+		t.Fatalf("LockContext after the holder let go: %v", err)
+	}
+}
+
+func TestLockContextFile(t *testing.T) {
+	path := writeTemp(t, randomBytes(4096, 9))
+	checkLockContext(t, mustOpen(t, path, ReadWrite), mustOpen(t, path, ReadWrite), mustOpen(t, path, ReadOnly))
+}
+
+func TestLockContextNamed(t *testing.T) {
+	if !namedSupported() {
+		t.Skip("no named mappings on this system")
+	}
+	name := uniqueName(t)
+	created, err := CreateNamed(name, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer created.Close()
+	var opened [2]*Mapping
+	for i := range opened {
+		if opened[i], err = OpenNamed(name, ReadWrite); err != nil {
+			t.Fatal(err)
+		}
+		defer opened[i].Close()
+	}
+	checkLockContext(t, created, opened[0], opened[1])
 }

@@ -3,6 +3,7 @@
 package mmap
 
 import (
+	"context"
 	"errors"
 
 	"golang.org/x/sys/unix"
@@ -11,15 +12,15 @@ import (
 // lock takes flock(LOCK_EX) on the open file. flock belongs to the open file description, so two
 // Mappings of one file conflict even inside one process, and the kernel drops it when the last
 // descriptor closes, also when the process dies.
-func (s *osMapping) lock(waiting func()) (func(closed bool) error, error) {
+func (s *osMapping) lock(ctx context.Context, waiting func()) (func(closed bool) error, error) {
 	fd := int(s.file.Fd())
-	err := flock(fd, unix.LOCK_EX|unix.LOCK_NB)
-	if errors.Is(err, unix.EWOULDBLOCK) {
-		if waiting != nil {
-			waiting()
+	err := acquire(ctx, waiting, func() (bool, error) {
+		err := flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return false, nil
 		}
-		err = flock(fd, unix.LOCK_EX)
-	}
+		return err == nil, err
+	})
 	if err != nil {
 		return nil, pathError("lock", s.path, err)
 	}
@@ -34,7 +35,7 @@ func (s *osMapping) lock(waiting func()) (func(closed bool) error, error) {
 	}, nil
 }
 
-// flock is unix.Flock, resumed when a signal interrupts the wait.
+// flock is unix.Flock, resumed when a signal interrupts it.
 func flock(fd, how int) error {
 	for {
 		err := unix.Flock(fd, how)

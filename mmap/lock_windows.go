@@ -3,6 +3,7 @@
 package mmap
 
 import (
+	"context"
 	"errors"
 	"os"
 	"runtime"
@@ -15,22 +16,25 @@ import (
 // refuses reads and writes (ReadFile, WriteFile) of a locked range to every other handle.
 const lockOffset = 1<<63 - 1
 
-func (s *osMapping) lock(waiting func()) (func(closed bool) error, error) {
+func (s *osMapping) lock(ctx context.Context, waiting func()) (func(closed bool) error, error) {
 	if s.named {
-		return s.lockNamed(waiting)
+		return s.lockNamed(ctx, waiting)
 	}
 	ol := new(windows.Overlapped)
 	ol.Offset, ol.OffsetHigh = lockOffset&0xffffffff, lockOffset>>32
-	const exclusive = windows.LOCKFILE_EXCLUSIVE_LOCK
-	err := windows.LockFileEx(s.file, exclusive|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
-	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
-		if waiting != nil {
-			waiting()
+	const flags = windows.LOCKFILE_EXCLUSIVE_LOCK | windows.LOCKFILE_FAIL_IMMEDIATELY
+	err := acquire(ctx, waiting, func() (bool, error) {
+		err := windows.LockFileEx(s.file, flags, 0, 1, 0, ol)
+		if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
+			return false, nil
 		}
-		err = windows.LockFileEx(s.file, exclusive, 0, 1, 0, ol)
-	}
+		if err != nil {
+			return false, os.NewSyscallError("LockFileEx", err)
+		}
+		return true, nil
+	})
 	if err != nil {
-		return nil, pathError("lock", s.path, os.NewSyscallError("LockFileEx", err))
+		return nil, pathError("lock", s.path, err)
 	}
 	file := s.file
 	return func(closed bool) error {
@@ -46,8 +50,9 @@ func (s *osMapping) lock(waiting func()) (func(closed bool) error, error) {
 
 // lockNamed locks a named section through the named mutex that stands for it. A mutex belongs to
 // the thread that waited for it and only that thread may release it, so one goroutine locked to
-// its thread waits, holds and releases it.
-func (s *osMapping) lockNamed(waiting func()) (func(closed bool) error, error) {
+// its thread waits, holds and releases it; it tells the calling goroutine when it has to wait,
+// which calls waiting.
+func (s *osMapping) lockNamed(ctx context.Context, waiting func()) (func(closed bool) error, error) {
 	name := lockMutexName(s.path)
 	name16, err := windows.UTF16PtrFromString(name)
 	if err != nil {
@@ -59,6 +64,7 @@ func (s *osMapping) lockNamed(waiting func()) (func(closed bool) error, error) {
 	if h == 0 {
 		return nil, pathError("lock", name, os.NewSyscallError("CreateMutex", err))
 	}
+	busy := make(chan struct{})
 	acquired := make(chan error, 1)
 	release := make(chan struct{})
 	released := make(chan error, 1)
@@ -66,24 +72,29 @@ func (s *osMapping) lockNamed(waiting func()) (func(closed bool) error, error) {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		defer windows.CloseHandle(h)
-		if err := waitMutex(h, 0); errors.Is(err, errMutexBusy) {
-			if waiting != nil {
-				waiting()
+		err := acquire(ctx, func() { busy <- struct{}{} }, func() (bool, error) {
+			err := waitMutex(h, 0)
+			if errors.Is(err, errMutexBusy) {
+				return false, nil
 			}
-			err = waitMutex(h, windows.INFINITE)
-			if err != nil {
-				acquired <- err
-				return
-			}
-		} else if err != nil {
-			acquired <- err
+			return err == nil, err
+		})
+		acquired <- err
+		if err != nil {
 			return
 		}
-		acquired <- nil
 		<-release
 		released <- windows.ReleaseMutex(h)
 	}()
-	if err := <-acquired; err != nil {
+	select {
+	case <-busy:
+		if waiting != nil {
+			waiting()
+		}
+		err = <-acquired
+	case err = <-acquired:
+	}
+	if err != nil {
 		return nil, pathError("lock", name, err)
 	}
 	// The mutex outlives the mapping's handles, so it is released whether or not they are closed.

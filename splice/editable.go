@@ -28,13 +28,28 @@ func (f Editable) CanSplice() error {
 }
 
 // Splice deletes deleteN bytes at off and inserts insert there (see Splice), holding the file's
-// lock meanwhile; progress hears of each step.
-func (f Editable) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool)) error {
-	unlock, err := f.Lock(nil)
+// lock meanwhile; progress hears of each step. When another process holds the lock (an mmhex
+// patch or splice of the file), waiting hears true and the move waits, until waiting hears false
+// as it gets the lock, or until ctx is done: then nothing changed, and the error wraps
+// ErrCanceled and ctx's error.
+func (f Editable) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool), waiting func(bool)) error {
+	waited := false
+	unlock, err := f.LockContext(ctx, func() {
+		waited = true
+		if waiting != nil {
+			waiting(true)
+		}
+	})
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%s: %w while another mmhex (a patch or splice) held the file's lock (%w): nothing changed", f.Name(), ErrCanceled, ctx.Err())
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	defer unlock()
+	if waited && waiting != nil {
+		waiting(false)
+	}
 	opts := Options{Chunk: f.Chunk}
 	if progress != nil {
 		opts.Progress = func(p Progress) { progress(p.Done, p.Total, p.RollingBack) }

@@ -404,3 +404,64 @@ func TestSpliceBeyond4GiB(t *testing.T) {
 		t.Errorf("bytes around 4 GiB = %q, want %q", got, "before4G|<insert>fter")
 	}
 }
+
+// TestEditableWaitsForLock splices through Editable while another mapping of the file holds its
+// lock, as an mmhex patch or splice would: the move says it waits, and a cancel then leaves the
+// file as it was with no journal; once the holder lets go, the move says so and runs.
+func TestEditableWaitsForLock(t *testing.T) {
+	before := randomBytes(3*testChunk, 11)
+	insert := []byte("inserted")
+	path := writeFile(t, before)
+	m := open(t, path)
+	defer m.Close()
+	f := Editable{Mapping: m, Chunk: testChunk}
+	other := open(t, path)
+	defer other.Close()
+	unlock, err := other.Lock(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var heard []bool
+	moved := false
+	err = f.Splice(ctx, 10, 0, insert, func(int64, int64, bool) { moved = true }, func(w bool) {
+		heard = append(heard, w)
+		cancel()
+	})
+	if !errors.Is(err, ErrCanceled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("splice canceled while waiting for the lock: %v, want ErrCanceled and context.Canceled", err)
+	}
+	if fmt.Sprint(heard) != "[true]" || moved {
+		t.Errorf("waiting heard %v and progress heard a step: %v; want [true] and no step", heard, moved)
+	}
+	if got := readFile(t, path); !bytes.Equal(got, before) {
+		t.Fatal("a splice canceled while waiting for the lock changed the file")
+	}
+	if _, err := os.Stat(JournalPath(path)); !os.IsNotExist(err) {
+		t.Fatalf("journal after a cancel: %v, want none", err)
+	}
+
+	heard = nil
+	err = f.Splice(context.Background(), 10, 0, insert, nil, func(w bool) {
+		heard = append(heard, w)
+		if w {
+			// Windows grows no file while another view maps it: the holder lets go
+			// and closes.
+			if err := unlock(); err != nil {
+				t.Error(err)
+			}
+			other.Close()
+		}
+	})
+	if err != nil {
+		t.Fatalf("splice once the holder let go: %v", err)
+	}
+	if fmt.Sprint(heard) != "[true false]" {
+		t.Errorf("waiting heard %v, want [true false]", heard)
+	}
+	if got := readFile(t, path); !bytes.Equal(got, spliced(before, 10, 0, insert)) {
+		t.Fatal("the splice after the wait did not insert the bytes")
+	}
+}

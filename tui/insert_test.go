@@ -194,14 +194,14 @@ type gatedSplice struct {
 	once          *sync.Once
 }
 
-func (g gatedSplice) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool)) error {
+func (g gatedSplice) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool), waiting func(bool)) error {
 	return g.Editable.Splice(ctx, off, deleteN, insert, func(done, total int64, rollingBack bool) {
 		progress(done, total, rollingBack)
 		g.once.Do(func() {
 			close(g.reached)
 			<-g.open
 		})
-	})
+	}, waiting)
 }
 
 // TestAppMoveProgressAndCancel deletes at the start of a file moved in small chunks: the status
@@ -230,6 +230,50 @@ func TestAppMoveProgressAndCancel(t *testing.T) {
 	s.keys(runeKeys("x")...)
 	s.waitFor("deleted 1 byte at 0x0")
 	s.wantBytes(data[1:])
+}
+
+// TestAppMoveWaitsForLock inserts a run while another mapping of the file holds its lock, as an
+// mmhex patch or splice of it would: the status bar says the insert waits for it, Esc ends the
+// wait with the bytes not inserted, and the file is as it was. Once the holder lets go, the
+// insert goes through.
+func TestAppMoveWaitsForLock(t *testing.T) {
+	data := testdir.Sample(t)
+	s := startSim(t, data, "vim", mmap.ReadWrite, Options{})
+	s.onUI(func() { s.a.moveWait = 0 })
+	other, err := mmap.Open(s.path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	unlock, err := other.Lock(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.typeText("lli")
+	s.waitFor("INSERT")
+	s.typeText("4142")
+	s.waitFor("2 to insert")
+	s.keys(key(tcell.KeyEscape))
+	s.waitFor("waiting for another mmhex (a patch or splice) to finish with data.bin · Esc cancels")
+	s.typeText("j")
+	s.waitFor("j waits: an insert or delete waits for the file's lock; Esc cancels it")
+	s.keys(key(tcell.KeyEscape))
+	s.waitFor("cancelled: the bytes typed in insert mode were not inserted (2 bytes at 0x2)")
+	s.waitForWords("held the file's lock (context canceled): nothing changed")
+	s.wantBytes(data)
+
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	// Windows grows no file while another view maps it.
+	other.Close()
+	s.typeText("i")
+	s.waitFor("INSERT")
+	s.typeText("4142")
+	s.waitFor("2 to insert")
+	s.keys(key(tcell.KeyEscape))
+	s.waitFor("VIEW")
+	s.wantBytes(spliced(data, 2, 0, 0x41, 0x42))
 }
 
 // wantBytes is wantFile with a short message: the sizes and the first difference.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/mmhex/mmhex/editor"
@@ -17,6 +18,8 @@ const moveWait = 100 * time.Millisecond
 // progress, keys other than the cancel key are refused (see moveKey), and done runs on the UI
 // goroutine when fn ends. fn must touch nothing of the app's but the editor.
 func (a *app) runMove(fn func() error, done func(error)) {
+	// A move that ended within moveWait left its last progress behind.
+	a.moveProgress.Store(nil)
 	result := make(chan error, 1)
 	go func() {
 		defer a.recoverCrash()
@@ -65,6 +68,10 @@ func (a *app) moveKey(name string) {
 		a.say("")
 		return
 	}
+	if p := a.moveProgress.Load(); p != nil && p.Waiting {
+		a.fail(fmt.Errorf("%s waits: an insert or delete waits for the file's lock; %s cancels it", name, a.cancelKey()))
+		return
+	}
 	a.fail(fmt.Errorf("%s waits: bytes are moving (an insert or delete); %s cancels the move and moves them back", name, a.cancelKey()))
 }
 
@@ -72,11 +79,16 @@ func (a *app) moveKey(name string) {
 func (a *app) moveText() string {
 	p := a.moveProgress.Load()
 	switch {
+	case p != nil && p.Waiting && a.cancelling:
+		return "cancelling: no longer waiting for the file's lock…"
+	case p != nil && p.Waiting:
+		return fmt.Sprintf("waiting for another mmhex (a patch or splice) to finish with %s · %s cancels",
+			filepath.Base(a.ed.Name()), a.cancelKey())
 	case p != nil && p.RollingBack:
 		return fmt.Sprintf("cancelling: moving the bytes back… %d%%", percent(p.Done, p.Total))
 	case a.cancelling:
 		return "cancelling: the move stops at the end of this step, then the bytes move back…"
-	case p != nil:
+	case p != nil && p.Total > 0:
 		return fmt.Sprintf("moving bytes… %d%% (%s cancels)", percent(p.Done, p.Total), a.cancelKey())
 	}
 	return fmt.Sprintf("moving bytes… (%s cancels)", a.cancelKey())
