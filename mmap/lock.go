@@ -10,8 +10,9 @@ import (
 // that both lock it (two mmhex patch runs) never interleave a check with a write. It does not
 // stop a process that does not lock: readers, editors and other programs go on as before. When
 // another holder has it, Lock calls waiting (if not nil) once, in the calling goroutine, and then
-// waits until the lock is free. The returned unlock releases it, once however often it is called; a process that ends
-// releases its locks. A Close from another goroutine waits for a Lock under way.
+// waits until the lock is free. The returned unlock releases it, once however often it is
+// called; a process that ends releases its locks. A Close from another goroutine waits for a
+// Lock under way.
 //
 // Platform differences: on POSIX systems it is flock(LOCK_EX) on the open file, which covers
 // files and the named mappings in /dev/shm alike and ends with the process. On Windows a file is
