@@ -22,7 +22,9 @@ type Splicer interface {
 	// error then wraps context.Canceled: the storage is as before. progress, if not nil, hears of
 	// each step of the move, in the calling goroutine. waiting, if not nil, hears true when
 	// another program holds the storage's lock and the move waits for it, and false once the move
-	// has it, in the calling goroutine too; a cancel during the wait changes nothing.
+	// has it, in the calling goroutine too; a cancel during the wait changes nothing. The error
+	// of a move that changed nothing (canceled before it began, or while it waited) has a method
+	// NothingChanged() bool that returns true: the editor then keeps what it knows of the bytes.
 	Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool), waiting func(bool)) error
 }
 
@@ -321,22 +323,25 @@ func (e *Editor) splice(sp Splicer, off, deleteN int64, insert []byte) error {
 			progress(MoveProgress{Done: done, Total: total, RollingBack: rollingBack})
 		}
 	}
-	waiting := false
-	wait := func(w bool) {
-		waiting = w
-		if progress != nil {
-			progress(MoveProgress{Waiting: w})
-		}
+	var wait func(bool)
+	if progress != nil {
+		wait = func(w bool) { progress(MoveProgress{Waiting: w}) }
 	}
 	err := sp.Splice(ctx, off, deleteN, insert, report, wait)
 	e.mu.Lock()
 	e.moving, e.moveCancel = false, nil
-	if !waiting {
-		// A move canceled while it waited for the lock never touched the file: the selection,
-		// the highlights and the unflushed ranges all stand.
+	if !nothingChanged(err) {
 		e.afterSplice(off, deleteN, int64(len(insert)), err)
 	}
 	return err
+}
+
+// nothingChanged reports whether a move's error says it never touched the storage (see
+// Splicer): the selection, the highlights and the unflushed ranges then all stand, where a move
+// that began would have flushed the file.
+func nothingChanged(err error) bool {
+	var unchanged interface{ NothingChanged() bool }
+	return errors.As(err, &unchanged) && unchanged.NothingChanged()
 }
 
 // afterSplice takes the storage's size after a move and moves the offsets the editor keeps

@@ -536,3 +536,39 @@ func TestMoveWaitsForLock(t *testing.T) {
 	}
 	f.wantOnDisk(t, spliced(overwritten, 1, 2))
 }
+
+// cancelAtStart is splice.Editable with the move canceled as it starts, as when Esc lands just
+// as the lock is taken: the move returns before it touches the file.
+type cancelAtStart struct{ splice.Editable }
+
+func (c cancelAtStart) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool), waiting func(bool)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	cancel()
+	return c.Editable.Splice(ctx, off, deleteN, insert, progress, waiting)
+}
+
+// TestMoveCanceledBeforeItBeganKeepsUnflushed checks that a move canceled before it touched the
+// file leaves the editor's unflushed ranges alone: nothing was flushed, so they must still be
+// flushed at the next flush or quit.
+func TestMoveCanceledBeforeItBeganKeepsUnflushed(t *testing.T) {
+	f := newSpliceFile(t, seq(64), 16)
+	f.Editor = New(cancelAtStart{splice.Editable{Mapping: f.m, Chunk: 16}})
+	f.ViewState(4, 16)
+	if err := f.ReplaceByte(0xEE); err != nil {
+		t.Fatal(err)
+	}
+	f.SetCursor(8)
+	if err := f.StartInsert(false); err != nil {
+		t.Fatal(err)
+	}
+	typeRunes(t, f.Editor, "41")
+	if err := f.EndRun(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("EndRun with the move canceled at its start: %v, want context.Canceled", err)
+	}
+	if got := f.UnflushedRanges(); len(got) != 1 || got[0] != (Range{0, 1}) {
+		t.Errorf("after a move canceled before it began, the unflushed ranges are %v, want [{0 1}]", got)
+	}
+	if got := f.onDisk(t); !bytes.Equal(got, slices.Concat([]byte{0xEE}, seq(64)[1:])) {
+		t.Errorf("the file holds % x, want the overwrite and nothing inserted", got[:16])
+	}
+}

@@ -30,8 +30,8 @@ func (f Editable) CanSplice() error {
 // Splice deletes deleteN bytes at off and inserts insert there (see Splice), holding the file's
 // lock meanwhile; progress hears of each step. When another process holds the lock (an mmhex
 // patch or splice of the file), waiting hears true and the move waits, until waiting hears false
-// as it gets the lock, or until ctx is done: then nothing changed, and the error wraps
-// ErrCanceled and ctx's error.
+// as it gets the lock, or until ctx is done: then nothing changed, the error wraps ErrCanceled
+// and ctx's error, and its NothingChanged method says so (as for a cancel before the move began).
 func (f Editable) Splice(ctx context.Context, off, deleteN int64, insert []byte, progress func(done, total int64, rollingBack bool), waiting func(bool)) error {
 	waited := false
 	unlock, err := f.LockContext(ctx, func() {
@@ -41,7 +41,8 @@ func (f Editable) Splice(ctx context.Context, off, deleteN int64, insert []byte,
 		}
 	})
 	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("%s: %w while another mmhex (a patch or splice) held the file's lock (%w): nothing changed", f.Name(), ErrCanceled, ctx.Err())
+		return notBegun(fmt.Errorf("%s: %w while another mmhex (a patch or splice) held the file's lock (%w): nothing changed",
+			f.Name(), ErrCanceled, ctx.Err()))
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)

@@ -90,6 +90,18 @@ const (
 // errCrashed is what a test's injected crash returns: the operation stopped where it was.
 var errCrashed = errors.New("splice: injected crash")
 
+// unchangedError is the error of a move canceled before it touched the file. Its NothingChanged
+// says so to a caller that keeps state about the file's bytes (the editor's unflushed ranges,
+// which a move that began would have flushed), without the caller importing this package.
+type unchangedError struct{ error }
+
+func (e unchangedError) Unwrap() error { return e.error }
+
+// NothingChanged reports that the file was not touched.
+func (unchangedError) NothingChanged() bool { return true }
+
+func notBegun(err error) error { return unchangedError{err} }
+
 // Splice deletes deleteN bytes at off in f and inserts insert in their place, through the
 // mapping, and flushes the file; f's size changes by len(insert)-deleteN and f is mapped anew.
 // The caller holds f's lock (mmap's Lock) so that no other mmhex changes the file meanwhile.
@@ -108,7 +120,7 @@ func Splice(ctx context.Context, f File, off, deleteN int64, insert []byte, opts
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%s: %w before it began (%w): nothing changed", describe(o), ErrCanceled, err)
+		return notBegun(fmt.Errorf("%s: %w before it began (%w): nothing changed", describe(o), ErrCanceled, err))
 	}
 	e := newEngine(f, opts)
 	perm := fs.FileMode(0o600)
