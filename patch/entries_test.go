@@ -2,6 +2,7 @@ package patch
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -108,4 +109,37 @@ func list(entries []Entry) *Entries {
 		l.Append(e)
 	}
 	return &l
+}
+
+// changingFile reads as zeros until reads run out, then as 0xff: a file another program writes
+// while the patches are checked.
+type changingFile struct {
+	memFile
+	reads *int
+}
+
+func (f changingFile) ReadAt(p []byte, off int64) (int, error) {
+	*f.reads--
+	n, err := f.memFile.ReadAt(p, off)
+	if *f.reads < 0 {
+		for i := range p[:n] {
+			p[i] = 0xff
+		}
+	}
+	return n, err
+}
+
+// TestPlanRefusesBytesThatChangeWhileChecked makes the bytes change between the reading that
+// sizes the plan and the one that fills it: the plan would outgrow the size its memory bound was
+// checked for, so Prepare refuses, and says why.
+func TestPlanRefusesBytesThatChangeWhileChecked(t *testing.T) {
+	args, err := ParseArgs([]string{"0", "0100010001000100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := 1 // the sizing pass reads the one entry once
+	_, err = Prepare(changingFile{memFile: memFile(make([]byte, 16)), reads: &reads}, list(args))
+	if !errors.Is(err, errChangedWhileChecked) {
+		t.Errorf("bytes that changed between the two readings: %v, want %v", err, errChangedWhileChecked)
+	}
 }

@@ -254,7 +254,8 @@ func (pl *planner) plan() (*Plan, error) {
 		size.add(pl.at(int(i)), old, value)
 	}
 	if need := size.memory() + pl.entries.memory(); need > maxPlanningMemory {
-		return nil, fmt.Errorf("these patches change %s in %s: with their plan they take %s, more than the %s a 32-bit mmhex allows: nothing written; split them into several patches, or use a 64-bit mmhex",
+		return nil, fmt.Errorf("these patches change %s in %s: with their plan they take %s, "+
+			"more than the %s a 32-bit mmhex allows: nothing written; split them into several patches, or use a 64-bit mmhex",
 			byteconv.Count(size.bytes, "byte"), byteconv.Count(size.runs, "run"), byteconv.FormatSize(need), sizeText(maxPlanningMemory))
 	}
 	p := &Plan{
@@ -273,9 +274,16 @@ func (pl *planner) plan() (*Plan, error) {
 			p.Changing++
 		}
 		p.add(pl.at(int(i)), old, value)
+		if len(p.runs) > size.runs || len(p.newBytes) > size.bytes {
+			// Another program changed the bytes between the two readings: the plan would outgrow
+			// the size the memory bound was checked for.
+			return nil, errChangedWhileChecked
+		}
 	}
 	return p, nil
 }
+
+var errChangedWhileChecked = errors.New("the bytes to patch changed while the patches were checked (another program writes them): nothing written; try again")
 
 // place returns where the entry goes in a file of size bytes, once checkPlacement has passed.
 func (r *record) place(size int64) int64 {
