@@ -3,20 +3,27 @@ package patch
 import (
 	"fmt"
 	"math"
+	"slices"
 	"unsafe"
 )
 
 // Entries is a list of patches held compactly: a script of millions of one-byte patches costs
 // about 33 bytes each, where a slice of Entry costs over a hundred and an allocation or three per
 // patch. Entries are kept in blocks of blockLen: each block holds a small record per entry and
-// the bytes of its entries' values, expectations and kept offset texts end to end. The list
-// grows a block at a time, never copying what it holds, so that a script of long values needs
-// little more than its bytes. The zero value is an empty list.
+// the bytes of its entries' values, expectations and kept offset texts end to end. An entry of
+// more than ownBytes bytes has an allocation of its own instead, so that a block's bytes stay
+// small (at most 16 MiB) and growing them copies little: a script of long values needs little
+// more than its bytes, and a 32-bit process never needs one large contiguous allocation for
+// them. The zero value is an empty list.
 type Entries struct {
 	blocks  []entryBlock
 	n       int
 	sources []sourceRun
+	own     [][]byte // the bytes of the entries with their own allocation
 }
+
+// ownBytes is the most bytes an entry keeps in its block.
+const ownBytes = 4 << 10
 
 // entryBlock holds up to blockLen entries.
 type entryBlock struct {
@@ -28,14 +35,15 @@ type entryBlock struct {
 // of entries that make blocks worth having.
 const blockLen = 4096
 
-// record is one entry of Entries. Its bytes in its block run from the previous record's end to
-// its own end: value, expectation, offset text.
+// record is one entry of Entries. Its bytes (value, expectation, offset text) are own[own-1]
+// when own is set; otherwise they run in its block from the previous record's end to its own end.
 type record struct {
 	offset    int64 // Offset.N
 	end       uint32
 	valueLen  uint32
 	expectLen uint32 // 0 when there is no expectation: an expectation is never empty
 	line      uint32 // Origin.Line
+	own       uint32
 	fromEnd   bool
 }
 
@@ -69,11 +77,19 @@ func (l *Entries) Append(e Entry) {
 		// The first block grows as a slice does: most lists hold a handful of entries.
 		l.blocks = append(l.blocks, entryBlock{records: records})
 	}
-	b := &l.blocks[len(l.blocks)-1]
-	b.bytes = append(b.bytes, e.Value...)
-	b.bytes = append(b.bytes, e.Expect...)
+	text := ""
 	if keepsText(e) {
-		b.bytes = append(b.bytes, e.Offset.Text...)
+		text = e.Offset.Text
+	}
+	b := &l.blocks[len(l.blocks)-1]
+	own := 0
+	if n := len(e.Value) + len(e.Expect) + len(text); n > ownBytes {
+		l.own = append(l.own, slices.Concat(e.Value, e.Expect, []byte(text)))
+		own = len(l.own)
+	} else {
+		b.bytes = append(b.bytes, e.Value...)
+		b.bytes = append(b.bytes, e.Expect...)
+		b.bytes = append(b.bytes, text...)
 	}
 	b.records = append(b.records, record{
 		offset:    e.Offset.N,
@@ -81,6 +97,7 @@ func (l *Entries) Append(e Entry) {
 		valueLen:  fits32(len(e.Value), "a value's length"),
 		expectLen: fits32(len(e.Expect), "an expectation's length"),
 		line:      fits32(e.Origin.Line, "a line number"),
+		own:       fits32(own, "a count of long entries"),
 		fromEnd:   e.Offset.FromEnd,
 	})
 	l.n++
@@ -91,6 +108,10 @@ func (l *Entries) memory() int64 {
 	n := int64(cap(l.blocks)) * int64(unsafe.Sizeof(entryBlock{}))
 	for _, b := range l.blocks {
 		n += int64(cap(b.records))*int64(unsafe.Sizeof(record{})) + int64(cap(b.bytes))
+	}
+	n += int64(cap(l.own)) * int64(unsafe.Sizeof([]byte(nil)))
+	for _, b := range l.own {
+		n += int64(cap(b))
 	}
 	return n
 }
@@ -130,6 +151,9 @@ func (l *Entries) record(i int) *record { return &l.blocks[i/blockLen].records[i
 
 // bytes returns the bytes of entry i.
 func (l *Entries) bytes(i int) []byte {
+	if own := l.record(i).own; own > 0 {
+		return l.own[own-1]
+	}
 	b := &l.blocks[i/blockLen]
 	k := i % blockLen
 	start := uint32(0)

@@ -143,3 +143,30 @@ func TestPlanRefusesBytesThatChangeWhileChecked(t *testing.T) {
 		t.Errorf("bytes that changed between the two readings: %v, want %v", err, errChangedWhileChecked)
 	}
 }
+
+// TestEntriesKeepLongValuesApart appends long values among short ones: each long entry gets an
+// allocation of its own, so a block's bytes hold the short ones only, and every entry reads
+// back as it was given.
+func TestEntriesKeepLongValuesApart(t *testing.T) {
+	long := bytes.Repeat([]byte{0xab}, 100<<10)
+	given := []Entry{
+		{Offset: Offset{N: 0, Text: "0"}, Value: []byte{1}, Origin: Origin{Source: "s", Line: 1}},
+		{Offset: Offset{N: 16, Text: "16"}, Value: long, Origin: Origin{Source: "s", Line: 2}},
+		{Offset: Offset{N: 5, FromEnd: true, Text: "end-5"}, Value: []byte{2, 3}, Expect: []byte{4, 5}, Origin: Origin{Source: "s", Line: 3}},
+		{Offset: Offset{N: 1 << 20, Text: "1M"}, Value: long[:ownBytes], Expect: long, Origin: Origin{Source: "s", Line: 4}},
+	}
+	l := list(given)
+	if n := len(l.blocks[0].bytes); n > 2*ownBytes {
+		t.Errorf("the block holds %d bytes, want only the short entries' few", n)
+	}
+	for i, want := range given {
+		got := l.At(i)
+		if !keepsText(want) {
+			want.Offset.Text = ""
+		}
+		if got.Offset != want.Offset || !bytes.Equal(got.Value, want.Value) || !bytes.Equal(got.Expect, want.Expect) || got.Origin != want.Origin {
+			t.Errorf("entry %d reads back as %v %d bytes expect %d bytes, want %v %d bytes expect %d bytes",
+				i, got.Offset, len(got.Value), len(got.Expect), want.Offset, len(want.Value), len(want.Expect))
+		}
+	}
+}
