@@ -52,7 +52,7 @@ func TestActionsAreUniqueAndDescribed(t *testing.T) {
 		}
 	}
 	if got, want := len(seen), 54; got != want {
-		t.Errorf("%d actions, want %d (the names agreed in ACTIONS.md)", got, want)
+		t.Errorf("%d actions, want %d (a new action needs a line in the README's key table and its help text)", got, want)
 	}
 }
 

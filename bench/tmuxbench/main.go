@@ -354,11 +354,16 @@ func (t *tmux) read(out io.Reader) {
 		case strings.HasPrefix(line, "%output "):
 			pane, _, _ := strings.Cut(strings.TrimPrefix(line, "%output "), " ")
 			o := output{pane: pane, at: time.Now()}
-			select {
-			case t.outputs <- o:
-			default: // full: drop the oldest, keep the newest
-				<-t.outputs
-				t.outputs <- o
+			for sent := false; !sent; {
+				select {
+				case t.outputs <- o:
+					sent = true
+				default: // full: drop the oldest (unless waitFor took it meanwhile), keep the newest
+					select {
+					case <-t.outputs:
+					default:
+					}
+				}
 			}
 		}
 	}
