@@ -20,16 +20,16 @@ import (
 // the target exits and is reaped, the kernel may give its pid to another process (pids wrap, and
 // fast in a container with a small pid_max), and process_vm_readv/writev by that pid would reach
 // the newcomer. So Open pins the process it opened with a pidfd (pidfd_open, Linux 5.3), which
-// becomes readable when that process exits, and every access first checks it: a pid whose
-// process Open pinned is still alive still names it. Where pidfd_open is not there (ENOSYS on an
+// becomes readable when that process exits, and every write first checks it, every read right
+// after: a pid whose process Open pinned is still alive still names it. Where pidfd_open is not there (ENOSYS on an
 // older kernel, EPERM under a seccomp filter, EINVAL for a thread's id), the process's start time
 // (field 22 of /proc/PID/stat, in clock ticks since boot) taken at Open is compared instead: a
 // newcomer with the pid has another one unless both started in the same tick, which would need
 // the pids to wrap within it.
 //
-// A race remains: the process may exit and its pid be reused between the check and the system
-// call that follows, a few microseconds, where without the check the window is the whole
-// session. /proc/PID/mem, opened once a forced write needs it, stays bound to the memory of the
+// For writes a race remains: the process may exit and its pid be reused between the check and
+// the system call that follows, a few microseconds, where without the check the window is the
+// whole session. A read checks afterwards, so it never returns a newcomer's bytes. /proc/PID/mem, opened once a forced write needs it, stays bound to the memory of the
 // process it was opened on.
 type osProcess struct {
 	pid int
@@ -263,15 +263,17 @@ func iovecs(b []byte, addr int64) ([]unix.Iovec, []unix.RemoteIovec) {
 // errFar refuses an address a 32-bit mmhex cannot pass to the kernel.
 var errFar = errors.New("the address does not fit this 32-bit mmhex: use a 64-bit build")
 
+// read checks the pinned process after the read, not before: bytes read from a process that took
+// its pid in the meantime are never returned.
 func (o *osProcess) read(b []byte, addr int64) (int, error) {
 	if int64(uintptr(addr)) != addr {
 		return 0, errFar
 	}
+	local, remote := iovecs(b, addr)
+	n, err := unix.ProcessVMReadv(o.pid, local, remote, 0)
 	if o.exited() {
 		return 0, errExited
 	}
-	local, remote := iovecs(b, addr)
-	n, err := unix.ProcessVMReadv(o.pid, local, remote, 0)
 	return max(n, 0), err
 }
 
