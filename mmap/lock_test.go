@@ -50,7 +50,10 @@ func TestLockFileExcludes(t *testing.T) {
 	checkLockExcludes(t, a, b)
 }
 
-func TestLockNamedExcludes(t *testing.T) {
+// namedMappings creates a named mapping and opens it n-1 more times, each closed when the test
+// ends; the creator comes first.
+func namedMappings(t *testing.T, n int) []*Mapping {
+	t.Helper()
 	if !namedSupported() {
 		t.Skip("no named mappings on this system")
 	}
@@ -59,13 +62,22 @@ func TestLockNamedExcludes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer created.Close()
-	a, err := OpenNamed(name, ReadWrite)
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { created.Close() })
+	all := []*Mapping{created}
+	for range n - 1 {
+		m, err := OpenNamed(name, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Close() })
+		all = append(all, m)
 	}
-	defer a.Close()
-	checkLockExcludes(t, a, created)
+	return all
+}
+
+func TestLockNamedExcludes(t *testing.T) {
+	m := namedMappings(t, 2)
+	checkLockExcludes(t, m[1], m[0])
 }
 
 // TestLockEndsWithClose checks that a mapping closed while locked lets the next holder in at
@@ -159,21 +171,6 @@ func TestLockContextFile(t *testing.T) {
 }
 
 func TestLockContextNamed(t *testing.T) {
-	if !namedSupported() {
-		t.Skip("no named mappings on this system")
-	}
-	name := uniqueName(t)
-	created, err := CreateNamed(name, 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer created.Close()
-	var opened [2]*Mapping
-	for i := range opened {
-		if opened[i], err = OpenNamed(name, ReadWrite); err != nil {
-			t.Fatal(err)
-		}
-		defer opened[i].Close()
-	}
-	checkLockContext(t, created, opened[0], opened[1])
+	m := namedMappings(t, 3)
+	checkLockContext(t, m[0], m[1], m[2])
 }

@@ -110,8 +110,14 @@ func newTerminalScreen(dropped func(n int)) (tcell.Screen, error) {
 	if err != nil {
 		return nil, err
 	}
-	held := &heldTty{Tty: &utf8Tty{Tty: tty, dropped: dropped}}
-	screen, err := tcell.NewTerminfoScreenFromTty(held)
+	return heldScreen(&utf8Tty{Tty: tty, dropped: dropped}, tcell.NewTerminfoScreenFromTty)
+}
+
+// heldScreen makes a screen with newScreen on tty written through a heldTty, which the screen
+// releases at its first frame.
+func heldScreen(tty tcell.Tty, newScreen func(tcell.Tty) (tcell.Screen, error)) (tcell.Screen, error) {
+	held := &heldTty{Tty: tty}
+	screen, err := newScreen(held)
 	if err != nil {
 		return nil, err
 	}

@@ -214,12 +214,12 @@ func TestHeldTtySendsTheSetupWithTheFirstFrame(t *testing.T) {
 	}
 	start := func() (*countingTty, tcell.Screen) {
 		tty := &countingTty{recordingTty: recordingTty{fakeTty: newFakeTty()}}
-		held := &heldTty{Tty: tty}
-		term, err := tcell.NewTerminfoScreenFromTtyTerminfo(held, ti)
+		screen, err := heldScreen(tty, func(tty tcell.Tty) (tcell.Screen, error) {
+			return tcell.NewTerminfoScreenFromTtyTerminfo(tty, ti)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		screen := firstFrameScreen{Screen: term, tty: held}
 		if err := screen.Init(); err != nil {
 			t.Fatal(err)
 		}

@@ -102,21 +102,16 @@ func pickRegion(t target, regions []procmem.Region, spec, addrText string) (proc
 // openProcessRegion opens the process of t and picks the region the editor starts on and the
 // cursor's offset in it.
 func openProcessRegion(t target, spec, addrText string) (*procmem.Process, procmem.Region, int64, error) {
-	p, err := t.openProcess()
+	p, regions, err := t.openProcessRegions()
 	if err != nil {
 		return nil, procmem.Region{}, 0, err
 	}
-	regions, err := p.Regions()
-	if err == nil {
-		r, cursor, err := pickRegion(t, regions, spec, addrText)
-		if err == nil {
-			return p, r, cursor, nil
-		}
+	r, cursor, err := pickRegion(t, regions, spec, addrText)
+	if err != nil {
 		p.Close()
 		return nil, procmem.Region{}, 0, err
 	}
-	p.Close()
-	return nil, procmem.Region{}, 0, explainProcess(err)
+	return p, r, cursor, nil
 }
 
 // processSession makes the editor on region r of p, in live mode: the session the editor starts

@@ -31,17 +31,29 @@ func explainProcess(err error) error {
 	return &explainedError{msg: strings.TrimPrefix(err.Error(), "procmem: "), cause: err}
 }
 
+// openProcessRegions opens the process of a -p target and lists its regions; after an error it
+// holds nothing.
+func (t target) openProcessRegions() (*procmem.Process, []procmem.Region, error) {
+	p, err := t.openProcess()
+	if err != nil {
+		return nil, nil, err
+	}
+	regions, err := p.Regions()
+	if err != nil {
+		p.Close()
+		return nil, nil, explainProcess(err)
+	}
+	return p, regions, nil
+}
+
 // processSpace opens the process of a -p target and its address space, in which offsets are
 // addresses; close releases both.
 func (t target) processSpace() (space *procmem.View, regions []procmem.Region, close func(), err error) {
-	p, err := t.openProcess()
+	p, regions, err := t.openProcessRegions()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if regions, err = p.Regions(); err == nil {
-		space, err = p.AddressSpace()
-	}
-	if err != nil {
+	if space, err = p.AddressSpace(); err != nil {
 		p.Close()
 		return nil, nil, nil, explainProcess(err)
 	}

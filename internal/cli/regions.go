@@ -55,15 +55,11 @@ func runRegions(args []string, io stdio) error {
 	if len(rest) > 0 {
 		return usageErrorf("unexpected %q: mmhex regions takes -p PID only", rest[0])
 	}
-	p, err := t.openProcess()
+	p, regions, err := t.openProcessRegions()
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	regions, err := p.Regions()
-	if err != nil {
-		return explainProcess(err)
-	}
 	out := bufio.NewWriter(io.out)
 	enc := json.NewEncoder(out)
 	for _, r := range regions {

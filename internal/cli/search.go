@@ -192,15 +192,11 @@ func (s *searcher) searchMapping(ctx context.Context, t target) error {
 // searchProcess searches the chosen regions of a process, each read in chunks into one buffer.
 // A region that cannot be read is noted and skipped; a process that exits ends the search.
 func (s *searcher) searchProcess(ctx context.Context, t target, spec string, all bool, errOut io.Writer) error {
-	p, err := t.openProcess()
+	p, regions, err := t.openProcessRegions()
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	regions, err := p.Regions()
-	if err != nil {
-		return explainProcess(err)
-	}
 	chosen := regions
 	if spec != "" {
 		if chosen = procmem.Select(regions, spec); len(chosen) == 0 {
